@@ -1,0 +1,41 @@
+#!/usr/bin/env python3
+"""Regenerate the `[[example]]` / `[[no_fire]]` tables of rules/*.toml from rules/examples/.
+
+Snapshot update, like `cargo insta accept`: run it after changing a rule on purpose, then read
+the diff of rules/*.toml before committing. The test suite (tests/rules.rs) checks that every
+rule still produces exactly the committed `after` text and that every example is equivalent
+to its `before` under the verifier.
+
+rules/examples/<rule>_<x>.py holds one module; its first function is the example. Files named
+<rule>_n<k>.py are must-not-fire examples; their first line is `# no_fire: <reason>`.
+"""
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+root = Path(__file__).resolve().parent.parent
+binary = root / "target" / ("release" if "--release" in sys.argv else "debug") / "aiaccel"
+examples = sorted((root / "rules" / "examples").glob("*.py"))
+
+for toml in sorted((root / "rules").glob("AX*.toml")):
+    code = toml.name.split("-")[0]
+    text = toml.read_text()
+    text = text.split("\n[[example]]")[0].split("\n[[no_fire]]")[0].rstrip() + "\n"
+    for ex in examples:
+        if not ex.name.lower().startswith(code.lower() + "_"):
+            continue
+        src = ex.read_text()
+        func = re.search(r"^def (\w+)", src, re.M).group(1)
+        if re.match(r".*_n\d+\.py$", ex.name):
+            reason = re.match(r"# no_fire: (.*)", src).group(1)
+            out = subprocess.run([str(binary), "rule", code, "--apply", f"{ex}::{func}"], capture_output=True, text=True)
+            assert out.returncode == 1, f"{ex.name}: {code} fires but must not"
+            text += f"\n[[no_fire]]\nname = {ex.stem!r}\nfunction = {func!r}\nreason = {reason!r}\nbefore = '''\n{src}'''\n"
+        else:
+            out = subprocess.run([str(binary), "rule", code, "--apply", f"{ex}::{func}"], capture_output=True, text=True)
+            assert out.returncode == 0, f"{ex.name}: {code} does not fire: {out.stderr}"
+            assert "'''" not in out.stdout
+            text += f"\n[[example]]\nname = {ex.stem!r}\nfunction = {func!r}\nbefore = '''\n{src}'''\nafter = '''\n{out.stdout}'''\n"
+    toml.write_text(text)
+    print("updated", toml.name)

@@ -1,0 +1,121 @@
+//! Command-line arguments (clap) -> one validated `Config` per command.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(name = "aiaccel", version, about = "Make legacy numeric Python fast: verified, measured rewrites as git branches", long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// Print nothing but errors on stderr.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Discover, propose, verify, benchmark and commit accelerated rewrites as branches.
+    Rewrite(RewriteArgs),
+    /// Verify (and time) a rewrite of one function written by a person or another tool.
+    Check(CheckArgs),
+    /// List the rewrite rules.
+    Rules,
+    /// Print one rule's documentation, or (with --apply) the rewrite it makes of a function.
+    Rule {
+        /// Rule code (AX001) or name (numba-njit-adapter).
+        code: String,
+        /// FILE::FUNCTION: print the candidate this rule proposes for it (read from the file as it is).
+        #[arg(long)]
+        apply: Option<String>,
+    },
+    /// Check the Python environment aiaccel will use (and create the managed venv with --fix).
+    Doctor(DoctorArgs),
+    /// Manage the local code models.
+    Model {
+        #[command(subcommand)]
+        action: ModelAction,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ModelAction {
+    /// List the models aiaccel knows and whether they are fetched.
+    List,
+    /// Download, check and store a model (default: the default model).
+    Fetch { name: Option<String> },
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct PythonArgs {
+    /// Python interpreter that runs the repo's code (default: $AIACCEL_PYTHON, the repo's .venv, python3).
+    #[arg(long)]
+    pub python: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct RewriteArgs {
+    /// A git repository, or a folder inside one.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Rules only: do not run the local code model.
+    #[arg(long)]
+    pub no_llm: bool,
+    /// Only functions whose name, `module:name` or `path::name` matches (glob; repeatable).
+    #[arg(long = "function", short = 'f')]
+    pub functions: Vec<String>,
+    /// Accept a rewrite only when it is at least this many times faster.
+    #[arg(long, default_value_t = 1.2)]
+    pub min_speedup: f64,
+    /// Print the run report as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// Verify and measure, but create no branches.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Do not run the repo's tests to capture real inputs.
+    #[arg(long)]
+    pub no_capture: bool,
+    /// At most this many functions (the highest ranked).
+    #[arg(long)]
+    pub max_functions: Option<usize>,
+    /// A local GGUF model file (qwen2 architecture) instead of the default model.
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    #[command(flatten)]
+    pub py: PythonArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// FILE::FUNCTION (FILE relative to the current directory; FUNCTION may be Class.method).
+    pub target: String,
+    /// Python file with the new definition of FUNCTION and whatever it needs.
+    #[arg(long)]
+    pub candidate: PathBuf,
+    /// Print the verdict as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// Verify only; do not time.
+    #[arg(long)]
+    pub no_bench: bool,
+    /// Do not run the repo's tests to capture real inputs.
+    #[arg(long)]
+    pub no_capture: bool,
+    #[arg(long, default_value_t = 1.2)]
+    pub min_speedup: f64,
+    #[command(flatten)]
+    pub py: PythonArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct DoctorArgs {
+    /// A git repository (for its .venv), default the current directory.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Create the managed venv if numpy or numba are missing.
+    #[arg(long)]
+    pub fix: bool,
+    #[command(flatten)]
+    pub py: PythonArgs,
+}

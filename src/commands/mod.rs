@@ -1,0 +1,26 @@
+//! One file per subcommand. Each returns the process exit code: 0 done, 1 a negative verdict
+//! where the command asks for one (`check`), 2 tool failure (as an `Err`).
+
+pub mod check;
+pub mod doctor;
+pub mod rewrite;
+pub mod rules;
+
+use crate::cli::{Cli, Command, ModelAction};
+use crate::printer::Printer;
+use anyhow::Result;
+
+pub fn run(cli: Cli) -> Result<i32> {
+    let printer = Printer::new(cli.quiet);
+    match cli.command {
+        Command::Rewrite(a) => rewrite::run(a, &printer),
+        Command::Check(a) => check::run(a, &printer),
+        Command::Rules => rules::list(),
+        Command::Rule { code, apply: None } => rules::show(&code),
+        Command::Rule { code, apply: Some(target) } => rules::apply(&code, &target),
+        Command::Doctor(a) => doctor::run(a, &printer),
+        Command::Model { action } => match action {
+            ModelAction::List | ModelAction::Fetch { .. } => anyhow::bail!("this build of aiaccel has no local model support yet"),
+        },
+    }
+}

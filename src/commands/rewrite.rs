@@ -1,0 +1,301 @@
+//! `aiaccel rewrite PATH`: the whole pipeline over a repository's HEAD.
+//! Never touches the worktree, the index or HEAD; branches only.
+
+use crate::bench::{Accepted, BenchVerdict, Bencher};
+use crate::cli::RewriteArgs;
+use crate::discover::{self, Function, FunctionKind};
+use crate::git::{self, Snapshot};
+use crate::printer::Printer;
+use crate::propose::rules::RuleEngine;
+use crate::propose::{Candidate, ProposeContext, Proposer};
+use crate::report::{CandidateReport, FunctionReport, Report, Status};
+use crate::verify::{self, Verdict, Verifier, Workspace};
+use anyhow::{Context, Result};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+pub fn run(args: RewriteArgs, printer: &Printer) -> Result<i32> {
+    let started = Instant::now();
+    let snap = Snapshot::open(&args.path)?;
+    printer.step(format!("aiaccel: reading HEAD {} of {}", snap.head_short, snap.root.display()));
+    let found = discover::discover(&snap);
+    for w in &found.warnings {
+        printer.warn(w);
+    }
+    let filter = build_filter(&args.functions)?;
+    let mut functions: Vec<Function> = found.functions.into_iter().filter(|f| matches(&filter, f)).collect();
+    if let Some(n) = args.max_functions {
+        functions.truncate(n);
+    }
+    let mut report = Report::default();
+    report.summary.head = snap.head.to_string();
+    report.summary.files_scanned = found.files_scanned;
+    report.summary.warnings = found.warnings.clone();
+    for s in found.skipped.iter().filter(|s| filter.as_ref().map(|g| g.is_match(&s.qualname) || g.is_match(format!("{}::{}", s.path, s.qualname))).unwrap_or(true)) {
+        report.functions.push(FunctionReport {
+            path: s.path.clone(),
+            function: s.qualname.clone(),
+            line: 0,
+            status: Status::Skipped,
+            reason: s.reason.clone(),
+            strategy: None,
+            origin: None,
+            speedup: None,
+            branch: None,
+            captured_calls: 0,
+            candidates: vec![],
+            evidence: None,
+        });
+    }
+    printer.step(format!(
+        "discovered {} candidate functions in {} Python files ({} more skipped)",
+        functions.len(),
+        found.files_scanned,
+        found.skipped.len()
+    ));
+    if functions.is_empty() {
+        report.summary.seconds = started.elapsed().as_secs_f64();
+        report.finish();
+        return finish(&args, printer, &report);
+    }
+    let interp = crate::python::resolve(args.py.python.as_deref(), &snap.root, printer)?;
+    report.summary.python = format!("{} ({})", interp.path.display(), interp.version);
+    report.summary.numpy = interp.numpy.clone().unwrap_or_default();
+    report.summary.numba = interp.numba.clone().unwrap_or_default();
+    let ws = Workspace::new(&snap)?;
+
+    // real inputs from the repo's own tests
+    let targets: Vec<&Function> = functions.iter().filter(|f| !matches!(f.kind, FunctionKind::Method)).collect();
+    let captured = if args.no_capture {
+        None
+    } else {
+        let pb = printer.spinner("capturing calls from the repo's tests");
+        let c = verify::capture(&interp, &ws, &snap, &targets, Duration::from_secs(300))?;
+        pb.finish_and_clear();
+        let total: usize = c.counts.values().sum();
+        printer.step(format!("capture: {}; {} calls recorded", c.note, total));
+        Some(c)
+    };
+    report.summary.capture = captured.as_ref().map(|c| c.note.clone()).unwrap_or_else(|| "disabled (--no-capture)".into());
+
+    let mut proposers: Vec<Box<dyn Proposer>> = vec![Box::new(RuleEngine::new())];
+    if !args.no_llm {
+        match crate::propose::local_model::proposer_from_args(args.model.as_deref(), printer) {
+            Ok(Some(p)) => proposers.push(p),
+            Ok(None) => {}
+            Err(e) => {
+                let msg = format!("the local model is not available, continuing with rules only: {e:#}");
+                printer.warn(&msg);
+                report.summary.warnings.push(msg);
+            }
+        }
+    }
+
+    let verifier = Verifier { interp: &interp, ws: &ws, settings: verify::Settings::default() };
+    let bencher = Bencher {
+        interp: &interp,
+        ws: &ws,
+        settings: crate::bench::Settings { min_speedup: args.min_speedup, ..Default::default() },
+        seed: verifier.settings.seed,
+    };
+    let pb = printer.bar(functions.len() as u64, "rewrite");
+    let mut module_cache: BTreeMap<String, String> = BTreeMap::new();
+    for f in &functions {
+        pb.set_message(f.id());
+        let src = match module_cache.get(&f.path) {
+            Some(s) => s.clone(),
+            None => {
+                let s = String::from_utf8(snap.read(&f.path)?).context("module is not UTF-8")?;
+                module_cache.insert(f.path.clone(), s.clone());
+                s
+            }
+        };
+        let cap_file = captured.as_ref().and_then(|c| c.file_for(f));
+        let cap_n = captured.as_ref().and_then(|c| c.counts.get(&verify::capture_id(f)).copied()).unwrap_or(0);
+        let fr = process_function(f, &src, &mut proposers, &verifier, &bencher, cap_file.as_deref(), cap_n, &snap, args.dry_run, printer, &pb)?;
+        let line = match fr.status {
+            Status::Accepted => format!(
+                "  accepted {}: {:.1}x via {}{}",
+                f.id(),
+                fr.speedup.unwrap_or(0.0),
+                fr.origin.clone().unwrap_or_default(),
+                fr.branch.as_ref().map(|b| format!(" -> {b}")).unwrap_or_default()
+            ),
+            Status::Rejected => format!("  rejected {}: {}", f.id(), fr.reason.lines().next().unwrap_or("")),
+            Status::Skipped => format!("  skipped  {}: {}", f.id(), fr.reason.lines().next().unwrap_or("")),
+        };
+        printer.line(&pb, line);
+        report.functions.push(fr);
+        pb.inc(1);
+    }
+    pb.finish_and_clear();
+    report.summary.seconds = started.elapsed().as_secs_f64();
+    report.finish();
+    finish(&args, printer, &report)
+}
+
+fn finish(args: &RewriteArgs, printer: &Printer, report: &Report) -> Result<i32> {
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(report)?);
+    }
+    printer.step(format!("\n{}", report.human()));
+    Ok(0)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn process_function(
+    f: &Function,
+    src: &str,
+    proposers: &mut [Box<dyn Proposer>],
+    verifier: &Verifier<'_>,
+    bencher: &Bencher<'_>,
+    captured: Option<&std::path::Path>,
+    captured_n: usize,
+    snap: &Snapshot,
+    dry_run: bool,
+    printer: &Printer,
+    pb: &indicatif::ProgressBar,
+) -> Result<FunctionReport> {
+    let mut fr = FunctionReport {
+        path: f.path.clone(),
+        function: f.qualname.clone(),
+        line: f.line,
+        status: Status::Rejected,
+        reason: String::new(),
+        strategy: None,
+        origin: None,
+        speedup: None,
+        branch: None,
+        captured_calls: captured_n,
+        candidates: vec![],
+        evidence: None,
+    };
+    if f.kind == FunctionKind::Method {
+        fr.status = Status::Skipped;
+        fr.reason = "a method taking `self`: aiaccel cannot build instances to test it yet".into();
+        return Ok(fr);
+    }
+    let ctx = ProposeContext { function: f, module_source: src, observed_inputs: None };
+    let mut candidates: Vec<(usize, Candidate)> = Vec::new();
+    let mut misses = Vec::new();
+    for (pi, p) in proposers.iter_mut().enumerate() {
+        pb.set_message(format!("{} (proposing: {})", f.id(), p.name()));
+        match p.propose(&ctx) {
+            Ok(c) => candidates.extend(c.into_iter().map(|c| (pi, c))),
+            Err(e) => misses.push(format!("{} failed: {e:#}", p.name())),
+        }
+    }
+    if candidates.is_empty() {
+        fr.status = Status::Skipped;
+        fr.reason = format!("no rule or model proposed a rewrite{}", if misses.is_empty() { String::new() } else { format!(" ({})", misses.join("; ")) });
+        return Ok(fr);
+    }
+    let mut accepted: Vec<Accepted> = Vec::new();
+    let mut queue: Vec<(usize, Candidate, usize)> = candidates.into_iter().map(|(p, c)| (p, c, 0)).collect();
+    let mut i = 0;
+    while i < queue.len() {
+        let (pi, cand, round) = queue[i].clone();
+        i += 1;
+        pb.set_message(format!("{} (verifying {})", f.id(), cand.label));
+        let t0 = Instant::now();
+        let outcome = match verifier.verify(f, src, &cand, captured)? {
+            Ok(o) => o,
+            Err(unverifiable) => {
+                fr.status = Status::Skipped;
+                fr.reason = format!("cannot be verified: {}", unverifiable.message());
+                return Ok(fr);
+            }
+        };
+        let (verdict, verified) = outcome;
+        let mut cr = CandidateReport {
+            origin: cand.origin.to_string(),
+            label: cand.label.clone(),
+            verdict: verdict.short().replace(' ', "_"),
+            message: (!matches!(verdict, Verdict::Equivalent { .. })).then(|| verdict.message()),
+            speedup: None,
+            timing: None,
+            verify_s: t0.elapsed().as_secs_f64(),
+            bench_s: 0.0,
+        };
+        match verified {
+            Some(v) => {
+                if fr.evidence.is_none() {
+                    fr.evidence = Some(v.evidence.clone());
+                }
+                pb.set_message(format!("{} (benchmarking {})", f.id(), cand.label));
+                let t1 = Instant::now();
+                let (bv, timing, acc) = bencher.bench(f, &v, captured)?;
+                cr.bench_s = t1.elapsed().as_secs_f64();
+                cr.speedup = timing.as_ref().map(|t| t.speedup());
+                cr.timing = timing;
+                match bv {
+                    BenchVerdict::Faster => cr.verdict = "accepted".into(),
+                    BenchVerdict::NotFaster { reason } => {
+                        cr.verdict = "not_faster".into();
+                        cr.message = Some(reason);
+                    }
+                    BenchVerdict::Failed { reason } => {
+                        cr.verdict = "bench_failed".into();
+                        cr.message = Some(reason);
+                    }
+                }
+                if let Some(a) = acc {
+                    accepted.push(a);
+                }
+            }
+            None => {
+                // a proposer may repair its own rejected candidate, up to 2 rounds
+                if round < 2 && !matches!(verdict, Verdict::TimedOut { .. }) {
+                    if let Ok(Some(fixed)) = proposers[pi].repair(&ctx, &cand, &verdict.message()) {
+                        queue.push((pi, fixed, round + 1));
+                    }
+                }
+            }
+        }
+        fr.candidates.push(cr);
+    }
+    let Some(best) = accepted.into_iter().max_by(|a, b| a.timing.speedup().partial_cmp(&b.timing.speedup()).unwrap_or(std::cmp::Ordering::Equal)) else {
+        fr.status = Status::Rejected;
+        fr.reason = summarize_rejection(&fr.candidates);
+        return Ok(fr);
+    };
+    fr.status = Status::Accepted;
+    fr.speedup = Some(best.timing.speedup());
+    fr.origin = Some(best.verified.candidate.origin.to_string());
+    fr.strategy = Some(best.verified.candidate.strategy.as_str().to_string());
+    fr.evidence = Some(best.verified.evidence.clone());
+    fr.reason = format!("{:.1}x, equivalent on {} inputs", best.timing.speedup(), best.verified.evidence.cases);
+    if !dry_run {
+        let (branch, _) = git::commit(snap, f, &best, src).with_context(|| format!("committing the rewrite of {}", f.id()))?;
+        fr.branch = Some(branch);
+    }
+    let _ = printer;
+    Ok(fr)
+}
+
+fn summarize_rejection(c: &[CandidateReport]) -> String {
+    let parts: Vec<String> = c
+        .iter()
+        .map(|c| format!("{} {}: {}", c.origin, c.verdict, c.message.as_deref().unwrap_or("").lines().next().unwrap_or("")))
+        .collect();
+    format!("no candidate was both equivalent and faster: {}", parts.join("; "))
+}
+
+fn build_filter(globs: &[String]) -> Result<Option<GlobSet>> {
+    if globs.is_empty() {
+        return Ok(None);
+    }
+    let mut b = GlobSetBuilder::new();
+    for g in globs {
+        b.add(Glob::new(g).with_context(|| format!("invalid --function glob {g:?}"))?);
+    }
+    Ok(Some(b.build()?))
+}
+
+fn matches(filter: &Option<GlobSet>, f: &Function) -> bool {
+    match filter {
+        None => true,
+        Some(g) => g.is_match(&f.qualname) || g.is_match(f.id()) || g.is_match(format!("{}::{}", f.path, f.qualname)),
+    }
+}

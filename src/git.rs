@@ -1,0 +1,181 @@
+//! Git: read the HEAD snapshot, write it to a temp dir, and create branches from accepted rewrites.
+//!
+//! Everything is read from HEAD's tree, never the worktree: a user's uncommitted edit must never
+//! leak into a branch. Blobs, trees and commits are built in memory; a ref is created only once
+//! its commit is complete, and an existing branch is never overwritten. The worktree, the index
+//! and HEAD are never touched.
+
+use anyhow::{anyhow, bail, Context, Result};
+use git2::{ObjectType, Oid, Repository, Signature, TreeWalkMode, TreeWalkResult};
+use std::path::{Path, PathBuf};
+
+/// A file of the HEAD tree.
+#[derive(Debug, Clone)]
+pub struct SnapshotFile {
+    /// Repo-relative path, forward slashes.
+    pub path: String,
+    pub oid: Oid,
+    pub mode: i32,
+    pub size: usize,
+}
+
+pub struct Snapshot {
+    pub repo: Repository,
+    /// The worktree root (the repository's top level).
+    pub root: PathBuf,
+    pub head: Oid,
+    pub head_short: String,
+    pub files: Vec<SnapshotFile>,
+}
+
+const MODE_LINK: i32 = 0o120000;
+const MODE_COMMIT: i32 = 0o160000;
+
+impl Snapshot {
+    /// Open the repository containing `path` and read HEAD's tree.
+    pub fn open(path: &Path) -> Result<Snapshot> {
+        let repo = Repository::discover(path).map_err(|e| {
+            anyhow!(
+                "{} is not inside a git repository ({})\nhint: run `git init && git add -A && git commit -m init` there first",
+                path.display(),
+                e.message()
+            )
+        })?;
+        if repo.is_bare() {
+            bail!("{} is a bare repository: aiaccel needs a checkout\nhint: run it in a clone with a worktree", path.display());
+        }
+        let root = repo.workdir().ok_or_else(|| anyhow!("repository has no worktree"))?.to_path_buf();
+        let head = match repo.head() {
+            Ok(h) => h.peel_to_commit().context("HEAD does not point to a commit")?,
+            Err(e) if e.code() == git2::ErrorCode::UnbornBranch || e.code() == git2::ErrorCode::NotFound => {
+                bail!(
+                    "the repository at {} has no commits yet: aiaccel reads code from HEAD\nhint: commit your code first (`git add -A && git commit -m 'initial'`)",
+                    root.display()
+                )
+            }
+            Err(e) => return Err(anyhow!(e).context("reading HEAD")),
+        };
+        let tree = head.tree()?;
+        let mut files = Vec::new();
+        tree.walk(TreeWalkMode::PreOrder, |dir, entry| {
+            if entry.kind() == Some(ObjectType::Blob) || entry.filemode() == MODE_COMMIT {
+                if let Some(name) = entry.name() {
+                    files.push(SnapshotFile { path: format!("{dir}{name}"), oid: entry.id(), mode: entry.filemode(), size: 0 });
+                }
+            }
+            TreeWalkResult::Ok
+        })?;
+        for f in files.iter_mut().filter(|f| f.mode != MODE_COMMIT) {
+            if let Ok(obj) = repo.odb().and_then(|odb| odb.read_header(f.oid)) {
+                f.size = obj.0;
+            }
+        }
+        let head_id = head.id();
+        let head_short = head_id.to_string()[..10].to_string();
+        drop(tree);
+        drop(head);
+        Ok(Snapshot { repo, root, head: head_id, head_short, files })
+    }
+
+    /// The blob at `path` in HEAD.
+    pub fn read(&self, path: &str) -> Result<Vec<u8>> {
+        let f = self
+            .files
+            .iter()
+            .find(|f| f.path == path)
+            .ok_or_else(|| anyhow!("{path} is not in HEAD ({})\nhint: commit the file first; aiaccel reads HEAD, not the worktree", self.head_short))?;
+        Ok(self.repo.find_blob(f.oid)?.content().to_vec())
+    }
+
+    /// Whether `path` matches the repository's ignore rules (a committed file can).
+    pub fn is_ignored(&self, path: &str) -> bool {
+        self.repo.is_path_ignored(path).unwrap_or(false)
+    }
+
+    /// Write the snapshot's regular files into `dir` (submodules and symlinks are skipped;
+    /// files larger than `max_file` bytes too). Returns how many files were written.
+    pub fn materialize(&self, dir: &Path, max_file: usize) -> Result<usize> {
+        let mut n = 0;
+        for f in &self.files {
+            if f.mode == MODE_COMMIT || f.mode == MODE_LINK || f.size > max_file {
+                continue;
+            }
+            let dest = dir.join(&f.path);
+            if let Some(parent) = dest.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            let blob = self.repo.find_blob(f.oid)?;
+            std::fs::write(&dest, blob.content()).with_context(|| format!("writing {}", dest.display()))?;
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// Commit `new_content` at `path` on top of HEAD and create a branch for it.
+    /// Returns the branch actually created (`base`, or `base-2`, `base-3`, ... if taken).
+    pub fn commit_branch(&self, path: &str, new_content: &[u8], message: &str, base: &str) -> Result<(String, Oid)> {
+        let repo = &self.repo;
+        let head = repo.find_commit(self.head)?;
+        let blob = repo.blob(new_content)?;
+        let mode = self.files.iter().find(|f| f.path == path).map(|f| f.mode).unwrap_or(0o100644);
+        let parts: Vec<&str> = path.split('/').collect();
+        let tree = replace_in_tree(repo, Some(head.tree()?), &parts, blob, mode)?;
+        let tree = repo.find_tree(tree)?;
+        let sig = signature(repo)?;
+        // No ref is moved by the commit itself; the branch is created afterwards.
+        let commit = repo.commit(None, &sig, &sig, message, &tree, &[&head])?;
+        let commit_obj = repo.find_commit(commit)?;
+        for k in 1..1000 {
+            let name = if k == 1 { base.to_string() } else { format!("{base}-{k}") };
+            if repo.find_branch(&name, git2::BranchType::Local).is_ok() {
+                continue;
+            }
+            match repo.branch(&name, &commit_obj, false) {
+                Ok(_) => return Ok((name, commit)),
+                Err(e) if e.code() == git2::ErrorCode::Exists => continue,
+                Err(e) => return Err(anyhow!(e).context(format!("creating branch {name}"))),
+            }
+        }
+        bail!("could not find a free branch name for {base}")
+    }
+}
+
+fn replace_in_tree(repo: &Repository, tree: Option<git2::Tree<'_>>, parts: &[&str], blob: Oid, mode: i32) -> Result<Oid> {
+    let mut builder = repo.treebuilder(tree.as_ref())?;
+    if parts.len() == 1 {
+        builder.insert(parts[0], blob, mode)?;
+    } else {
+        let sub = match tree.as_ref().and_then(|t| t.get_name(parts[0]).map(|e| e.id())) {
+            Some(id) => Some(repo.find_tree(id)?),
+            None => None,
+        };
+        let id = replace_in_tree(repo, sub, &parts[1..], blob, mode)?;
+        builder.insert(parts[0], id, 0o040000)?;
+    }
+    Ok(builder.write()?)
+}
+
+fn signature(repo: &Repository) -> Result<Signature<'static>> {
+    match repo.signature() {
+        Ok(s) => Ok(Signature::now(s.name().unwrap_or("aiaccel"), s.email().unwrap_or("aiaccel@localhost"))?),
+        Err(_) => Ok(Signature::now("aiaccel", "aiaccel@localhost")?),
+    }
+}
+
+/// Commit an accepted rewrite as branch `aiaccel/<module>/<function>` (suffixed if taken).
+/// Takes an `Accepted` and nothing else: an unverified or slower rewrite cannot get here.
+pub fn commit(snap: &Snapshot, f: &crate::discover::Function, a: &crate::bench::Accepted, original_module: &str) -> Result<(String, Oid)> {
+    let new = &a.verified.module_text;
+    let stats = crate::edit::Diff { path: &f.path, old: original_module, new }.stats();
+    let msg = crate::report::commit_message(f, a, &snap.head_short, stats);
+    let base = branch_name(f);
+    snap.commit_branch(&f.path, new.as_bytes(), &msg, &base)
+}
+
+/// `aiaccel/<module>/<function>`, with characters git refuses replaced.
+pub fn branch_name(f: &crate::discover::Function) -> String {
+    let clean = |s: &str| -> String {
+        s.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.') { c } else { '-' }).collect::<String>().trim_matches('.').to_string()
+    };
+    format!("aiaccel/{}/{}", clean(&f.module), clean(&f.qualname))
+}

@@ -1,0 +1,32 @@
+//! aiaccel: make legacy numeric Python fast, with evidence.
+//!
+//! The pipeline, one stage per module, each consuming the previous stage's type:
+//!
+//! ```text
+//! git::Snapshot (HEAD, never the worktree)
+//!   -> discover::discover        -> Function      (worth accelerating, ranked)
+//!   -> propose::Proposer         -> Candidate     (untrusted: a rule's or a model's rewrite)
+//!   -> verify::Verifier          -> Verified      (only verify can build one)
+//!   -> bench::Bencher            -> Accepted      (verified and measurably faster; only bench builds one)
+//!   -> git::commit_branch(&Accepted) -> a branch aiaccel/<module>/<function>
+//! ```
+//!
+//! Outcomes are data, failures are errors: a candidate that diverges, crashes or times out is a
+//! `Verdict`; an `Err` means aiaccel itself could not do its job (no Python, git refused, ...).
+
+pub mod bench;
+pub mod cli;
+pub mod commands;
+pub mod discover;
+pub mod edit;
+pub mod git;
+pub mod paths;
+pub mod printer;
+pub mod propose;
+pub mod pyast;
+pub mod python;
+pub mod report;
+pub mod verify;
+
+pub use discover::Function;
+pub use propose::{Candidate, Origin, Proposer, Strategy};

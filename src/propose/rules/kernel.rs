@@ -1,0 +1,741 @@
+//! AX001 numba-njit-adapter and AX002 numba-prange: the loop body, unchanged but for local list
+//! buffers turned into typed arrays, compiled as a private `@njit` kernel behind the adapter.
+//!
+//! The dtype trap this module exists for (`[0] * n` is an int64 list in Numba):
+//! ```python
+//! out = [0] * n
+//! for i in range(n):
+//!     out[i] = xs[i] * 0.5   # Numba would truncate to int; the kernel gets np.zeros(n, float64)
+//! ```
+
+use super::adapter::{self, is_float_expr, Conv, ParamPlan, HELPERS};
+use crate::discover::Function;
+use crate::pyast::{self, ast, Expr, Stmt};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One local list buffer that becomes an array in the kernel.
+#[derive(Debug)]
+struct Buffer {
+    /// Byte range of the initialising expression (module offsets).
+    value: std::ops::Range<usize>,
+    shape: Vec<String>,
+    fill: String,
+    dtype: Dtype,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Dtype {
+    Float,
+    Int,
+    Bool,
+    /// The promoted dtype of the array arguments, decided at call time.
+    Data,
+}
+
+pub struct KernelOptions {
+    pub parallel: bool,
+}
+
+/// Build the candidate source, or say why the rule does not apply.
+pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &KernelOptions) -> Result<String, String> {
+    if matches!(f.kind, crate::discover::FunctionKind::Method | crate::discover::FunctionKind::ClassMethod) {
+        return Err("methods need an instance; only functions and static methods are compiled".into());
+    }
+    if f.loop_depth == 0 {
+        return Err("no loop to compile".into());
+    }
+    let params = adapter::plan_params(f, def)?;
+    if !params.iter().any(|p| matches!(p.conv, Conv::List { .. })) && !params.iter().any(|p| matches!(p.conv, Conv::Scalar)) {
+        return Err("no numeric parameters".into());
+    }
+    if has_unsupported(&def.body) {
+        return Err("uses constructs Numba cannot compile (dicts, sets, strings, try, with, lambda, nested def, generators)".into());
+    }
+    let param_names: BTreeSet<String> = params.iter().map(|p| p.name.clone()).collect();
+    let buffers = find_buffers(&def.body, module_src, &param_names, &params);
+    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    for b in &buffers {
+        // `[0.0] * -3` is an empty list; np.zeros(-3) raises
+        let dims: Vec<String> = b.shape.iter().map(|d| if d.chars().all(|c| c.is_ascii_digit()) { d.clone() } else { format!("max(0, {d})") }).collect();
+        let shape = if dims.len() == 1 { dims[0].clone() } else { format!("({})", dims.join(", ")) };
+        let dt = dtype_text(b.dtype);
+        let text = match b.fill.as_str() {
+            "0" | "0.0" | "False" => format!("_aiaccel_np.zeros({shape}, {dt})"),
+            "1" | "1.0" | "True" => format!("_aiaccel_np.ones({shape}, {dt})"),
+            fill => format!("_aiaccel_np.full({shape}, {fill}, {dt})"),
+        };
+        edits.push((b.value.clone(), text));
+    }
+    let array_names: BTreeSet<String> = params
+        .iter()
+        .filter(|p| matches!(p.conv, Conv::List { .. }))
+        .map(|p| p.name.clone())
+        .chain(buffers_names(&def.body, &buffers, module_src))
+        .collect();
+    if opts.parallel {
+        let loops = parallel_loops(&def.body, &array_names);
+        if loops.is_empty() {
+            return Err("no outer loop with independent iterations".into());
+        }
+        for r in loops {
+            edits.push((r, "_aiaccel_nb.prange".to_string()));
+        }
+    }
+    let appends = find_append_buffers(&def.body, module_src, &param_names);
+    for a in &appends {
+        edits.extend(a.edits.iter().cloned());
+    }
+    // `return []` next to a returned buffer: Numba cannot type an empty list literal
+    if let Some(dt) = appends.first().map(|a| a.dtype).or(buffers.first().map(|b| b.dtype)) {
+        pyast::walk_stmts(&def.body, &mut |st| {
+            if let Stmt::Return(r) = st {
+                if matches!(r.value.as_deref(), Some(Expr::List(l)) if l.elts.is_empty()) {
+                    edits.push((pyast::range(r.value.as_deref().unwrap()), format!("_aiaccel_np.empty(0, {})", dtype_text(dt))));
+                }
+            }
+        });
+    }
+    let uses_dt = edits.iter().any(|(_, t)| t.contains("_aiaccel_dt.dtype"));
+    let converts_to_int = calls_any(&def.body, &["int", "math.floor", "math.ceil", "math.trunc", "round"]);
+
+    // kernel: original body with the edits, renamed, under @njit
+    let body_start = pyast::line_start(module_src, pyast::range(&def.body[0]).start);
+    let mut body = module_src[body_start..f.range.end].to_string();
+    edits.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
+    for (r, t) in &edits {
+        body.replace_range(r.start - body_start..r.end - body_start, t);
+    }
+    let kname = format!("_{}_kernel", f.name);
+    let pyname = format!("_{}_py", f.name);
+    let mut kparams: Vec<String> = params.iter().map(|p| p.name.clone()).collect();
+    if uses_dt {
+        kparams.push("_aiaccel_dt".into());
+    }
+    let deco = if opts.parallel { "@_aiaccel_nb.njit(cache=True, parallel=True)" } else { "@_aiaccel_nb.njit(cache=True)" };
+    let kernel = format!("{deco}\ndef {kname}({}):\n{}", kparams.join(", "), indent4(&crate::edit::dedent(&body)));
+
+    // adapter
+    let (header, doc) = adapter::signature_and_doc(def, module_src);
+    let list_arrays: Vec<String> = params.iter().filter(|p| matches!(p.conv, Conv::List { .. })).map(ParamPlan::fast_name).collect();
+    let mut extra = Vec::new();
+    if converts_to_int && !list_arrays.is_empty() {
+        // int(nan) raises in Python and is garbage in compiled code
+        extra.push(format!("not _aiaccel_finite({})", list_arrays.join(", ")));
+    }
+    let (guards, arrays) = adapter::guard_lines(&params, &pyname, 2, &extra);
+    let mut lines: Vec<String> = Vec::new();
+    if let Some(d) = &doc {
+        lines.push(d.clone());
+    }
+    lines.extend(guards);
+    let mut args: Vec<String> = params.iter().map(ParamPlan::fast_name).collect();
+    if uses_dt {
+        let dt = if arrays.is_empty() { "_aiaccel_np.float64".to_string() } else { format!("_aiaccel_np.result_type({})", arrays.join(", ")) };
+        args.push(format!("_aiaccel_np.empty(0, {dt})"));
+    }
+    lines.push(format!("_r = {kname}({})", args.join(", ")));
+    for p in params.iter().filter(|p| p.mutated) {
+        lines.push(format!("_aiaccel_put({}, {}.tolist())", p.name, p.fast_name()));
+    }
+    lines.push("return _aiaccel_back(_r)".into());
+    let adapter_fn = format!("{header}\n{}", lines.iter().map(|l| format!("    {l}\n")).collect::<String>());
+
+    let original = adapter::original_renamed(f, def, module_src, &pyname);
+    let push = if appends.is_empty() { "" } else { PUSH };
+    Ok(format!(
+        "{HELPERS}import numba as _aiaccel_nb\n\n\n{push}{original}\n\n{kernel}\n\n{adapter_fn}",
+    ))
+}
+
+/// Appending into a growing array: the compiled stand-in for `list.append`.
+const PUSH: &str = "@_aiaccel_nb.njit(cache=True)
+def _aiaccel_push(buf, n, value):
+    if n == buf.shape[0]:
+        grown = _aiaccel_np.empty(2 * n + 16, buf.dtype)
+        grown[:n] = buf[:n]
+        buf = grown
+    buf[n] = value
+    return buf, n + 1
+
+
+";
+
+/// `out = []` filled only by `out.append(x)`: becomes a growing typed array in the kernel.
+struct AppendBuffer {
+    dtype: Dtype,
+    edits: Vec<(std::ops::Range<usize>, String)>,
+}
+
+fn find_append_buffers(body: &[Stmt], src: &str, params: &BTreeSet<String>) -> Vec<AppendBuffer> {
+    let mut assigns: BTreeMap<String, usize> = BTreeMap::new();
+    pyast::walk_stmts(body, &mut |s| {
+        let targets: Vec<&Expr> = match s {
+            Stmt::Assign(a) => a.targets.iter().collect(),
+            Stmt::AugAssign(a) => vec![a.target.as_ref()],
+            Stmt::For(f) => vec![f.target.as_ref()],
+            _ => vec![],
+        };
+        for t in targets {
+            for n in bound_names(t) {
+                *assigns.entry(n).or_default() += 1;
+            }
+        }
+    });
+    let mut out = Vec::new();
+    pyast::walk_stmts(body, &mut |s| {
+        let Stmt::Assign(a) = s else { return };
+        let Some(name) = a.targets.first().and_then(pyast::name_of) else { return };
+        if a.targets.len() != 1 || params.contains(name) || assigns.get(name).copied().unwrap_or(0) != 1 {
+            return;
+        }
+        if !matches!(a.value.as_ref(), Expr::List(l) if l.elts.is_empty()) {
+            return;
+        }
+        let counter = format!("_n_{name}");
+        let mut edits = vec![(pyast::range(s), String::new())]; // text filled once the dtype is known
+        let mut values: Vec<&Expr> = Vec::new();
+        let mut ok = true;
+        pyast::walk_stmts(body, &mut |st| {
+            if std::ptr::eq(st, s) {
+                return;
+            }
+            // out.append(E) as a statement
+            if let Stmt::Expr(e) = st {
+                if let Expr::Call(c) = e.value.as_ref() {
+                    if let Expr::Attribute(at) = c.func.as_ref() {
+                        if pyast::name_of(&at.value) == Some(name) {
+                            if at.attr.as_str() == "append" && c.args.len() == 1 && c.keywords.is_empty() && !mentions(&c.args[0], name) {
+                                values.push(&c.args[0]);
+                                let v = pyast::text(src, &c.args[0]);
+                                edits.push((pyast::range(st), format!("{name}, {counter} = _aiaccel_push({name}, {counter}, {v})")));
+                            } else {
+                                ok = false;
+                            }
+                            return;
+                        }
+                    }
+                }
+            }
+            if let Stmt::Return(r) = st {
+                if let Some(v) = &r.value {
+                    let elts: Vec<&Expr> = match v.as_ref() {
+                        Expr::Tuple(t) => t.elts.iter().collect(),
+                        other => vec![other],
+                    };
+                    for e in elts {
+                        if pyast::name_of(e) == Some(name) {
+                            edits.push((pyast::range(e), format!("{name}[:{counter}]")));
+                        } else if mentions(e, name) {
+                            ok = false;
+                        }
+                    }
+                    return;
+                }
+            }
+            for e in pyast::stmt_exprs(st) {
+                pyast::walk_expr(e, &mut |x| match x {
+                    Expr::Call(c) if pyast::dotted(&c.func).as_deref() == Some("len") && c.args.len() == 1 && pyast::name_of(&c.args[0]) == Some(name) => {
+                        edits.push((pyast::range(x), counter.clone()));
+                    }
+                    _ => {}
+                });
+                if !len_only(e, name) {
+                    ok = false;
+                }
+            }
+        });
+        // only scalars go into a typed array: `rows.append(row)` keeps its list of lists
+        if !ok || values.is_empty() || values.iter().any(|v| list_valued(v, body)) {
+            return;
+        }
+        let dtype = if values.iter().any(|v| is_float_expr(v)) {
+            Dtype::Float
+        } else if values.iter().all(|v| is_bool_expr(v)) {
+            Dtype::Bool
+        } else if values.iter().all(|v| is_int_expr(v, name, body)) {
+            Dtype::Int
+        } else {
+            Dtype::Data
+        };
+        edits[0].1 = format!("{name}, {counter} = _aiaccel_np.empty(16, {}), 0", dtype_text(dtype));
+        out.push(AppendBuffer { dtype, edits });
+    });
+    out
+}
+
+/// Every use of `name` in `e` is `len(name)`.
+fn len_only(e: &Expr, name: &str) -> bool {
+    match e {
+        Expr::Name(n) => n.id.as_str() != name,
+        Expr::Call(c) if pyast::dotted(&c.func).as_deref() == Some("len") && c.args.len() == 1 && pyast::name_of(&c.args[0]) == Some(name) => true,
+        _ => pyast::expr_children(e).into_iter().all(|c| len_only(c, name)),
+    }
+}
+
+fn dtype_text(d: Dtype) -> &'static str {
+    match d {
+        Dtype::Float => "_aiaccel_np.float64",
+        Dtype::Int => "_aiaccel_np.int64",
+        Dtype::Bool => "_aiaccel_np.bool_",
+        Dtype::Data => "_aiaccel_dt.dtype",
+    }
+}
+
+fn calls_any(body: &[Stmt], names: &[&str]) -> bool {
+    let mut found = false;
+    pyast::walk_body_exprs(body, &mut |e| {
+        if let Expr::Call(c) = e {
+            if let Some(n) = pyast::dotted(&c.func) {
+                if names.contains(&n.as_str()) {
+                    found = true;
+                }
+            }
+        }
+    });
+    found
+}
+
+fn indent4(text: &str) -> String {
+    text.lines().map(|l| if l.trim().is_empty() { "\n".to_string() } else { format!("    {l}\n") }).collect()
+}
+
+fn buffers_names(body: &[Stmt], buffers: &[Buffer], src: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    pyast::walk_stmts(body, &mut |s| {
+        if let Stmt::Assign(a) = s {
+            if buffers.iter().any(|b| b.value == pyast::range(a.value.as_ref())) {
+                if let Some(n) = a.targets.first().and_then(pyast::name_of) {
+                    names.push(n.to_string());
+                }
+            }
+        }
+    });
+    let _ = src;
+    names
+}
+
+/// Constructs that nopython mode rejects or that change meaning under it.
+fn has_unsupported(body: &[Stmt]) -> bool {
+    let mut bad = false;
+    pyast::walk_stmts(body, &mut |s| {
+        if matches!(s, Stmt::Try(_) | Stmt::TryStar(_) | Stmt::With(_) | Stmt::FunctionDef(_) | Stmt::ClassDef(_) | Stmt::Import(_) | Stmt::ImportFrom(_) | Stmt::Delete(_) | Stmt::Match(_)) {
+            bad = true;
+        }
+    });
+    pyast::walk_body_exprs(body, &mut |e| match e {
+        Expr::Dict(_) | Expr::Set(_) | Expr::DictComp(_) | Expr::SetComp(_) | Expr::Lambda(_) | Expr::JoinedStr(_) | Expr::GeneratorExp(_) | Expr::Yield(_) => bad = true,
+        Expr::Constant(c) if matches!(c.value, ast::Constant::Str(_) | ast::Constant::Bytes(_)) => {
+            // a docstring is fine; other strings are not numeric work
+        }
+        Expr::Call(c) => {
+            if let Some(n) = pyast::dotted(&c.func) {
+                if matches!(n.as_str(), "sorted" | "reversed" | "isinstance" | "getattr" | "setattr" | "str" | "repr" | "dict" | "set") {
+                    bad = true;
+                }
+            }
+        }
+        _ => {}
+    });
+    bad
+}
+
+/// Literal fill value of a list initialiser: `0`, `-1.5`, `True`, `float('inf')`.
+fn literal(e: &Expr, src: &str) -> Option<(String, Dtype)> {
+    match e {
+        Expr::Constant(c) => match &c.value {
+            ast::Constant::Int(_) => Some((pyast::text(src, e).to_string(), Dtype::Int)),
+            ast::Constant::Float(_) => Some((pyast::text(src, e).to_string(), Dtype::Float)),
+            ast::Constant::Bool(_) => Some((pyast::text(src, e).to_string(), Dtype::Bool)),
+            _ => None,
+        },
+        Expr::UnaryOp(u) if matches!(u.op, ast::UnaryOp::USub) => literal(&u.operand, src).map(|(t, d)| (format!("-{t}"), d)).filter(|(_, d)| *d != Dtype::Bool),
+        Expr::Call(c) if pyast::dotted(&c.func).as_deref() == Some("float") && c.args.len() == 1 => {
+            let arg = pyast::text(src, &c.args[0]).trim_matches(|ch| ch == '"' || ch == '\'').to_lowercase();
+            match arg.as_str() {
+                "inf" | "+inf" | "infinity" => Some(("_aiaccel_np.inf".into(), Dtype::Float)),
+                "-inf" | "-infinity" => Some(("-_aiaccel_np.inf".into(), Dtype::Float)),
+                _ => None,
+            }
+        }
+        _ => match pyast::dotted(e).as_deref() {
+            Some("math.inf") => Some(("_aiaccel_np.inf".into(), Dtype::Float)),
+            _ => None,
+        },
+    }
+}
+
+/// `[lit] * n`, `[lit for _ in range(n)]`, `[[lit] * m for _ in range(n)]` -> (shape, fill).
+fn list_init(e: &Expr, src: &str) -> Option<(Vec<String>, String, Dtype)> {
+    match e {
+        Expr::BinOp(b) if matches!(b.op, ast::Operator::Mult) => {
+            let (list, n) = match (b.left.as_ref(), b.right.as_ref()) {
+                (Expr::List(l), n) | (n, Expr::List(l)) => (l, n),
+                _ => return None,
+            };
+            if list.elts.len() != 1 || matches!(n, Expr::List(_)) {
+                return None;
+            }
+            let (fill, dt) = literal(&list.elts[0], src)?;
+            Some((vec![pyast::text(src, n).to_string()], fill, dt))
+        }
+        Expr::ListComp(lc) if lc.generators.len() == 1 && lc.generators[0].ifs.is_empty() => {
+            let g = &lc.generators[0];
+            let Expr::Call(c) = &g.iter else { return None };
+            if pyast::dotted(&c.func).as_deref() != Some("range") || c.args.len() != 1 {
+                return None;
+            }
+            // the comprehension variable must not be used in the element
+            if let Some(v) = pyast::name_of(&g.target) {
+                let mut used = false;
+                pyast::walk_expr(&lc.elt, &mut |x| {
+                    if pyast::name_of(x) == Some(v) {
+                        used = true
+                    }
+                });
+                if used {
+                    return None;
+                }
+            } else {
+                return None;
+            }
+            let n = pyast::text(src, &c.args[0]).to_string();
+            if let Some((fill, dt)) = literal(&lc.elt, src) {
+                return Some((vec![n], fill, dt));
+            }
+            let (mut inner, fill, dt) = list_init(&lc.elt, src)?;
+            inner.insert(0, n);
+            Some((inner, fill, dt))
+        }
+        _ => None,
+    }
+}
+
+fn find_buffers(body: &[Stmt], src: &str, params: &BTreeSet<String>, _plans: &[ParamPlan]) -> Vec<Buffer> {
+    // every assignment of each local name
+    let mut assigns: BTreeMap<String, usize> = BTreeMap::new();
+    pyast::walk_stmts(body, &mut |s| {
+        let targets: Vec<&Expr> = match s {
+            Stmt::Assign(a) => a.targets.iter().collect(),
+            Stmt::AugAssign(a) => vec![a.target.as_ref()],
+            Stmt::For(f) => vec![f.target.as_ref()],
+            _ => vec![],
+        };
+        for t in targets {
+            for n in bound_names(t) {
+                *assigns.entry(n).or_default() += 1;
+            }
+        }
+    });
+    let stores = adapter::element_stores(body);
+    let mut out = Vec::new();
+    pyast::walk_stmts(body, &mut |s| {
+        let Stmt::Assign(a) = s else { return };
+        if a.targets.len() != 1 {
+            return;
+        }
+        let Some(name) = pyast::name_of(&a.targets[0]) else { return };
+        if params.contains(name) || assigns.get(name).copied().unwrap_or(0) != 1 {
+            return;
+        }
+        let Some((shape, fill, init_dt)) = list_init(&a.value, src) else { return };
+        if !only_array_uses(body, name, shape.len()) {
+            return;
+        }
+        // the element type: what the body stores into it
+        let values: Vec<&Expr> = stores.iter().filter(|(b, _)| b == name).filter_map(|(_, v)| *v).collect();
+        let dtype = if init_dt == Dtype::Float || values.iter().any(|v| is_float_expr(v)) {
+            Dtype::Float
+        } else if init_dt == Dtype::Bool && values.iter().all(|v| is_bool_expr(v)) {
+            Dtype::Bool
+        } else if init_dt == Dtype::Int && values.iter().all(|v| is_int_expr(v, name, body)) {
+            Dtype::Int
+        } else if init_dt == Dtype::Bool {
+            return; // bools mixed with numbers: leave the list alone
+        } else {
+            Dtype::Data
+        };
+        out.push(Buffer { value: pyast::range(a.value.as_ref()), shape, fill, dtype });
+    });
+    out
+}
+
+/// The buffer is only indexed, measured, iterated or returned: an array behaves the same.
+fn only_array_uses(body: &[Stmt], name: &str, ndim: usize) -> bool {
+    let mut ok = true;
+    // parents of each Name occurrence: check by scanning expressions that contain it
+    pyast::walk_stmts(body, &mut |s| {
+        match s {
+            Stmt::Return(r) => {
+                if let Some(v) = &r.value {
+                    if let Some(n) = pyast::name_of(v) {
+                        if n == name {
+                            return;
+                        }
+                    }
+                    if let Expr::Tuple(t) = v.as_ref() {
+                        if t.elts.iter().any(|e| pyast::name_of(e) == Some(name)) && t.elts.iter().all(|e| pyast::name_of(e).is_some() || !mentions(e, name)) {
+                            return;
+                        }
+                    }
+                }
+            }
+            Stmt::For(f) if pyast::name_of(&f.iter) == Some(name) && ndim == 1 => return,
+            Stmt::Assign(a) if a.targets.len() == 1 && pyast::name_of(&a.targets[0]) == Some(name) => {
+                if !uses_ok(&a.value, name) {
+                    ok = false;
+                }
+                return;
+            }
+            _ => {}
+        }
+        for e in pyast::stmt_exprs(s) {
+            if !uses_ok(e, name) {
+                ok = false;
+            }
+        }
+    });
+    ok
+}
+
+fn mentions(e: &Expr, name: &str) -> bool {
+    let mut m = false;
+    pyast::walk_expr(e, &mut |x| {
+        if pyast::name_of(x) == Some(name) {
+            m = true
+        }
+    });
+    m
+}
+
+/// Every occurrence of `name` in `e` is `name[...]` or `len(name)`.
+fn uses_ok(e: &Expr, name: &str) -> bool {
+    match e {
+        Expr::Name(n) => n.id.as_str() != name,
+        Expr::Subscript(s) if pyast::name_of(&s.value) == Some(name) => {
+            !matches!(s.slice.as_ref(), Expr::Slice(_)) && uses_ok(&s.slice, name)
+        }
+        Expr::Call(c) if pyast::dotted(&c.func).as_deref() == Some("len") && c.args.len() == 1 && pyast::name_of(&c.args[0]) == Some(name) => true,
+        Expr::Call(c) if matches!(pyast::dotted(&c.func).as_deref(), Some("sum" | "min" | "max")) && c.args.len() == 1 && pyast::name_of(&c.args[0]) == Some(name) => true,
+        _ => pyast::expr_children(e).into_iter().all(|c| uses_ok(c, name)),
+    }
+}
+
+fn is_bool_expr(e: &Expr) -> bool {
+    match e {
+        Expr::Constant(c) => matches!(c.value, ast::Constant::Bool(_)),
+        Expr::Compare(_) => true,
+        Expr::BoolOp(b) => b.values.iter().all(is_bool_expr),
+        Expr::UnaryOp(u) => matches!(u.op, ast::UnaryOp::Not),
+        _ => false,
+    }
+}
+
+/// Certainly an int: int literals, loop indices over range, len(), int(), `//`, `%`, and the
+/// buffer's own elements (`counts[k] + 1`).
+fn is_int_expr(e: &Expr, buffer: &str, body: &[Stmt]) -> bool {
+    match e {
+        Expr::Constant(c) => matches!(c.value, ast::Constant::Int(_) | ast::Constant::Bool(_)),
+        Expr::Name(n) => range_indices(body).contains(n.id.as_str()),
+        Expr::Subscript(_) => adapter::subscript_base(e) == Some(buffer),
+        Expr::Call(c) => matches!(pyast::dotted(&c.func).as_deref(), Some("len" | "int" | "math.floor" | "math.ceil" | "round")) && (pyast::dotted(&c.func).as_deref() != Some("round") || c.args.len() == 1),
+        Expr::BinOp(b) => {
+            matches!(b.op, ast::Operator::Add | ast::Operator::Sub | ast::Operator::Mult | ast::Operator::FloorDiv | ast::Operator::Mod)
+                && is_int_expr(&b.left, buffer, body)
+                && is_int_expr(&b.right, buffer, body)
+        }
+        Expr::UnaryOp(u) => matches!(u.op, ast::UnaryOp::USub | ast::UnaryOp::UAdd) && is_int_expr(&u.operand, buffer, body),
+        _ => false,
+    }
+}
+
+fn range_indices(body: &[Stmt]) -> BTreeSet<String> {
+    let mut s = BTreeSet::new();
+    pyast::walk_stmts(body, &mut |st| {
+        if let Stmt::For(f) = st {
+            if let (Some(n), Expr::Call(c)) = (pyast::name_of(&f.target), f.iter.as_ref()) {
+                if pyast::dotted(&c.func).as_deref() == Some("range") {
+                    s.insert(n.to_string());
+                }
+            }
+        }
+    });
+    s
+}
+
+/// Top-level `for i in range(...)` loops whose iterations are independent: the byte ranges of
+/// their `range` names, to become `prange`.
+fn parallel_loops(body: &[Stmt], arrays: &BTreeSet<String>) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    for s in body {
+        let Stmt::For(f) = s else { continue };
+        let (Some(i), Expr::Call(c)) = (pyast::name_of(&f.target), f.iter.as_ref()) else { continue };
+        if pyast::dotted(&c.func).as_deref() != Some("range") || c.args.is_empty() || c.args.len() > 2 || !f.orelse.is_empty() {
+            continue;
+        }
+        if independent(&f.body, i, arrays) {
+            out.push(pyast::range(c.func.as_ref()));
+        }
+    }
+    out
+}
+
+/// Iterations of a loop over `i` touch disjoint data: every element store is `a[i]...` into an
+/// array, reads of stored arrays are at `[i]` too, scalars are private or `+=` reductions.
+fn independent(body: &[Stmt], i: &str, arrays: &BTreeSet<String>) -> bool {
+    let mut ok = true;
+    let mut has_work = false;
+    pyast::walk_stmts(body, &mut |s| match s {
+        Stmt::Break(_) | Stmt::Return(_) | Stmt::Raise(_) | Stmt::Global(_) | Stmt::Nonlocal(_) => ok = false,
+        Stmt::For(_) | Stmt::While(_) => has_work = true,
+        _ => {}
+    });
+    if !ok {
+        return false;
+    }
+    let stores = adapter::element_stores(body);
+    let stored: BTreeSet<String> = stores.iter().map(|(b, _)| b.clone()).collect();
+    for b in &stored {
+        if !arrays.contains(b) {
+            return false; // a Python list (or unknown) shared between threads
+        }
+    }
+    // every subscript of a stored array must start with [i]
+    pyast::walk_body_exprs(body, &mut |e| {
+        if let Expr::Subscript(_) = e {
+            let (base, first) = first_index(e);
+            if let Some(b) = base {
+                if stored.contains(b) && first.map(|x| pyast::name_of(x) != Some(i)).unwrap_or(true) {
+                    ok = false;
+                }
+            }
+        }
+        if let Expr::Call(c) = e {
+            if let Expr::Attribute(_) = c.func.as_ref() {
+                let d = pyast::dotted(&c.func).unwrap_or_default();
+                if !d.starts_with("math.") && !d.starts_with("_aiaccel_np.") && !d.starts_with("np.") {
+                    ok = false; // method calls may mutate shared state
+                }
+            }
+        }
+    });
+    if !ok {
+        return false;
+    }
+    // scalars: private (first occurrence is a plain store at the loop's top level) or reductions
+    let mut first_seen: BTreeMap<String, bool> = BTreeMap::new(); // name -> first occurrence was a top-level store
+    let top_level_stores: BTreeSet<String> = body
+        .iter()
+        .filter_map(|s| match s {
+            Stmt::Assign(a) if a.targets.len() == 1 => pyast::name_of(&a.targets[0]).map(str::to_string),
+            _ => None,
+        })
+        .collect();
+    let mut reductions: BTreeSet<String> = BTreeSet::new();
+    let mut loads: BTreeMap<String, usize> = BTreeMap::new();
+    pyast::walk_stmts(body, &mut |s| {
+        // loads first (right-hand sides are evaluated before the store)
+        let (value_exprs, store_names, aug): (Vec<&Expr>, Vec<String>, Option<String>) = match s {
+            Stmt::Assign(a) => (vec![a.value.as_ref()], a.targets.iter().filter_map(pyast::name_of).map(str::to_string).collect(), None),
+            Stmt::AugAssign(a) => (vec![a.value.as_ref()], vec![], pyast::name_of(&a.target).map(str::to_string)),
+            Stmt::For(f) => (vec![f.iter.as_ref()], pyast::name_of(&f.target).map(str::to_string).into_iter().collect(), None),
+            other => (pyast::stmt_exprs(other), vec![], None),
+        };
+        for e in value_exprs {
+            pyast::walk_expr(e, &mut |x| {
+                if let Expr::Name(n) = x {
+                    let n = n.id.to_string();
+                    *loads.entry(n.clone()).or_default() += 1;
+                    first_seen.entry(n).or_insert(false);
+                }
+            });
+        }
+        for n in store_names {
+            let top = top_level_stores.contains(&n) || matches!(s, Stmt::For(_));
+            first_seen.entry(n).or_insert(top);
+        }
+        if let Some(n) = aug {
+            if let Stmt::AugAssign(a) = s {
+                if matches!(a.op, ast::Operator::Add | ast::Operator::Sub | ast::Operator::Mult) && !first_seen.contains_key(&n) {
+                    reductions.insert(n.clone());
+                }
+            }
+            first_seen.entry(n).or_insert(false);
+        }
+    });
+    // a name stored somewhere in the body that was read before its first store is loop-carried
+    let mut assigned_somewhere: BTreeSet<String> = BTreeSet::new();
+    pyast::walk_stmts(body, &mut |s| {
+        let t: Vec<&Expr> = match s {
+            Stmt::Assign(a) => a.targets.iter().collect(),
+            Stmt::AugAssign(a) => vec![a.target.as_ref()],
+            Stmt::For(f) => vec![f.target.as_ref()],
+            _ => vec![],
+        };
+        for e in t {
+            if let Some(n) = pyast::name_of(e) {
+                assigned_somewhere.insert(n.to_string());
+            }
+            if let Expr::Tuple(tu) = e {
+                for x in &tu.elts {
+                    if let Some(n) = pyast::name_of(x) {
+                        assigned_somewhere.insert(n.to_string());
+                    }
+                }
+            }
+        }
+    });
+    for n in &assigned_somewhere {
+        if n == i {
+            return false; // the index itself is reassigned
+        }
+        let private = first_seen.get(n).copied().unwrap_or(false);
+        let reduction = reductions.contains(n) && loads.get(n).copied().unwrap_or(0) == 0;
+        if !private && !reduction {
+            return false;
+        }
+    }
+    let _ = has_work;
+    true
+}
+
+/// (`a`, first index expression) of `a[x][y]`.
+fn first_index(e: &Expr) -> (Option<&str>, Option<&Expr>) {
+    match e {
+        Expr::Subscript(s) => match s.value.as_ref() {
+            Expr::Name(n) => (Some(n.id.as_str()), Some(s.slice.as_ref())),
+            inner @ Expr::Subscript(_) => first_index(inner),
+            _ => (None, None),
+        },
+        _ => (None, None),
+    }
+}
+
+/// Names a target binds: `x`, `(a, b)`; not `a[i]` (that stores into a, it does not rebind it).
+fn bound_names(t: &Expr) -> Vec<String> {
+    match t {
+        Expr::Name(n) => vec![n.id.to_string()],
+        Expr::Tuple(tu) => tu.elts.iter().flat_map(bound_names).collect(),
+        Expr::List(l) => l.elts.iter().flat_map(bound_names).collect(),
+        Expr::Starred(s) => bound_names(&s.value),
+        _ => vec![],
+    }
+}
+
+/// The expression is (or names) a list: a literal, a comprehension, a slice, or a local bound
+/// to one of those or to `[]`.
+fn list_valued(e: &Expr, body: &[Stmt]) -> bool {
+    let is_list_expr = |x: &Expr| matches!(x, Expr::List(_) | Expr::ListComp(_) | Expr::Tuple(_)) || matches!(x, Expr::Subscript(s) if matches!(s.slice.as_ref(), Expr::Slice(_))) || matches!(x, Expr::BinOp(b) if matches!(b.left.as_ref(), Expr::List(_)) || matches!(b.right.as_ref(), Expr::List(_)));
+    if is_list_expr(e) {
+        return true;
+    }
+    let Some(name) = pyast::name_of(e) else { return false };
+    let mut found = false;
+    pyast::walk_stmts(body, &mut |s| {
+        if let Stmt::Assign(a) = s {
+            if a.targets.iter().any(|t| pyast::name_of(t) == Some(name)) && (is_list_expr(&a.value) || matches!(a.value.as_ref(), Expr::Call(_))) {
+                found = true;
+            }
+        }
+    });
+    found
+}

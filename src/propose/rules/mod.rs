@@ -1,0 +1,163 @@
+//! The rule engine: rules are data (`rules/*.toml`: code, name, what, why, assumes, examples)
+//! plus a transformation here. Every rewrite is re-parsed before it leaves the engine; a rule
+//! that produces unparsable code is a bug and panics in tests (and is dropped with a warning in
+//! release use).
+
+mod adapter;
+mod kernel;
+mod vectorize;
+
+pub use adapter::HELPERS;
+
+use super::{Candidate, Origin, ProposeContext, Proposer, Strategy};
+use crate::discover::Function;
+use crate::pyast;
+use anyhow::{anyhow, Result};
+use serde::Deserialize;
+
+/// One rule file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleDoc {
+    pub code: String,
+    pub name: String,
+    pub strategy: String,
+    pub what: String,
+    pub why: String,
+    pub assumes: String,
+    #[serde(default, rename = "example")]
+    pub examples: Vec<Example>,
+    #[serde(default, rename = "no_fire")]
+    pub no_fire: Vec<NoFire>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    pub name: String,
+    pub function: String,
+    pub before: String,
+    /// The exact candidate source the rule must produce.
+    pub after: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoFire {
+    pub name: String,
+    pub function: String,
+    pub before: String,
+    /// Why the rule must not fire (documentation for the reader).
+    pub reason: String,
+}
+
+const RULE_FILES: &[(&str, &str)] = &[
+    ("AX001", include_str!("../../../rules/AX001-numba-njit-adapter.toml")),
+    ("AX002", include_str!("../../../rules/AX002-numba-prange.toml")),
+    ("AX010", include_str!("../../../rules/AX010-numpy-reduction.toml")),
+    ("AX011", include_str!("../../../rules/AX011-numpy-elementwise.toml")),
+];
+
+/// All rule documents, parsed. Panics on a malformed rule file (they are compiled in and tested).
+pub fn all_rules() -> Vec<RuleDoc> {
+    RULE_FILES
+        .iter()
+        .map(|(code, text)| {
+            let doc: RuleDoc = toml::from_str(text).unwrap_or_else(|e| panic!("rules/{code}: {e}"));
+            assert_eq!(&doc.code, code, "rule file code mismatch");
+            doc
+        })
+        .collect()
+}
+
+pub fn rule(code: &str) -> Option<RuleDoc> {
+    all_rules().into_iter().find(|r| r.code.eq_ignore_ascii_case(code) || r.name == code)
+}
+
+/// Apply one rule to one function. `Ok(None)`: the rule does not fire (with the reason).
+pub fn apply(code: &str, f: &Function, module_src: &str) -> Result<Result<String, String>> {
+    let module = pyast::parse_module(module_src, &f.path).map_err(|e| anyhow!(e))?;
+    let def = crate::edit::find_def(&module, f).ok_or_else(|| anyhow!("`{}` not found in {}", f.qualname, f.path))?;
+    let out = match code {
+        "AX001" => kernel::build(f, module_src, def, &kernel::KernelOptions { parallel: false }),
+        "AX002" => kernel::build(f, module_src, def, &kernel::KernelOptions { parallel: true }),
+        "AX010" => vectorize::build(f, module_src, def, vectorize::Kind::Reduction),
+        "AX011" => vectorize::build(f, module_src, def, vectorize::Kind::Elementwise),
+        other => return Err(anyhow!("no rule {other}")),
+    };
+    Ok(match out {
+        Ok(text) => match pyast::parse_module(&text, "<rewrite>") {
+            Ok(_) => Ok(text),
+            Err(e) => {
+                if cfg!(debug_assertions) {
+                    panic!("rule {code} produced code that does not parse ({e}):\n{text}");
+                }
+                Err(format!("internal error: rule produced unparsable code ({e})"))
+            }
+        },
+        Err(why) => Err(why),
+    })
+}
+
+/// The rule engine as a proposer: every rule that fires yields one candidate.
+pub struct RuleEngine {
+    rules: Vec<RuleDoc>,
+    /// Why each rule did not fire on the last function, for the report.
+    pub last_misses: Vec<(String, String)>,
+}
+
+impl RuleEngine {
+    pub fn new() -> Self {
+        RuleEngine { rules: all_rules(), last_misses: vec![] }
+    }
+}
+
+impl Default for RuleEngine {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn strategy_of(s: &str) -> Strategy {
+    match s {
+        "numba" => Strategy::Numba,
+        "numba-parallel" => Strategy::NumbaParallel,
+        "vectorize" => Strategy::Vectorize,
+        "cupy" => Strategy::Cupy,
+        "parallel" => Strategy::Parallel,
+        _ => Strategy::Manual,
+    }
+}
+
+impl Proposer for RuleEngine {
+    fn name(&self) -> String {
+        "rules".into()
+    }
+
+    fn propose(&mut self, ctx: &ProposeContext<'_>) -> Result<Vec<Candidate>> {
+        self.last_misses.clear();
+        let mut out = Vec::new();
+        for r in &self.rules {
+            match apply(&r.code, ctx.function, ctx.module_source)? {
+                Ok(source) => out.push(Candidate {
+                    origin: Origin::Rule { code: r.code.clone(), name: r.name.clone() },
+                    strategy: strategy_of(&r.strategy),
+                    label: r.name.clone(),
+                    source,
+                    assumes: r.assumes.trim().to_string(),
+                }),
+                Err(why) => self.last_misses.push((r.code.clone(), why)),
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A `Function` for a rule example: the named function of a one-module snippet.
+pub fn example_function(before: &str, function: &str) -> Result<Function> {
+    let (fs, skipped) = crate::discover::functions_in("example.py", before).map_err(|e| anyhow!(e))?;
+    fs.into_iter().find(|f| f.qualname == function).ok_or_else(|| {
+        let why = skipped.iter().find(|s| s.qualname == function).map(|s| s.reason.clone()).unwrap_or_else(|| "not found".into());
+        anyhow!("example function `{function}` is not discovered: {why}")
+    })
+}

@@ -1,0 +1,300 @@
+//! Small helpers over rustpython-parser's AST: parsing, walking, byte ranges.
+//! Read-only: nothing here edits source text.
+
+pub use rustpython_parser::ast::{self, Expr, Ranged, Stmt};
+use rustpython_parser::Parse;
+use std::ops::Range;
+
+/// Parse a module. The error is a one-line, human message with the line number.
+pub fn parse_module(src: &str, path: &str) -> Result<Vec<Stmt>, String> {
+    ast::Suite::parse(src, path).map_err(|e| {
+        let offset = e.offset.to_usize().min(src.len());
+        let line = src[..offset].matches('\n').count() + 1;
+        format!("syntax error at line {line}: {}", e.error)
+    })
+}
+
+pub fn range<T: Ranged>(node: &T) -> Range<usize> {
+    let r = node.range();
+    r.start().to_usize()..r.end().to_usize()
+}
+
+pub fn text<'a, T: Ranged>(src: &'a str, node: &T) -> &'a str {
+    &src[range(node)]
+}
+
+/// Direct sub-expressions of an expression (lambdas and comprehensions included).
+pub fn expr_children(e: &Expr) -> Vec<&Expr> {
+    let mut v: Vec<&Expr> = Vec::new();
+    match e {
+        Expr::BoolOp(x) => v.extend(x.values.iter()),
+        Expr::NamedExpr(x) => {
+            v.push(&x.target);
+            v.push(&x.value)
+        }
+        Expr::BinOp(x) => {
+            v.push(&x.left);
+            v.push(&x.right)
+        }
+        Expr::UnaryOp(x) => v.push(&x.operand),
+        Expr::Lambda(x) => v.push(&x.body),
+        Expr::IfExp(x) => {
+            v.push(&x.test);
+            v.push(&x.body);
+            v.push(&x.orelse)
+        }
+        Expr::Dict(x) => {
+            v.extend(x.keys.iter().flatten());
+            v.extend(x.values.iter())
+        }
+        Expr::Set(x) => v.extend(x.elts.iter()),
+        Expr::ListComp(x) => {
+            v.push(&x.elt);
+            comp(&x.generators, &mut v)
+        }
+        Expr::SetComp(x) => {
+            v.push(&x.elt);
+            comp(&x.generators, &mut v)
+        }
+        Expr::DictComp(x) => {
+            v.push(&x.key);
+            v.push(&x.value);
+            comp(&x.generators, &mut v)
+        }
+        Expr::GeneratorExp(x) => {
+            v.push(&x.elt);
+            comp(&x.generators, &mut v)
+        }
+        Expr::Await(x) => v.push(&x.value),
+        Expr::Yield(x) => v.extend(x.value.as_deref()),
+        Expr::YieldFrom(x) => v.push(&x.value),
+        Expr::Compare(x) => {
+            v.push(&x.left);
+            v.extend(x.comparators.iter())
+        }
+        Expr::Call(x) => {
+            v.push(&x.func);
+            v.extend(x.args.iter());
+            v.extend(x.keywords.iter().map(|k| &k.value))
+        }
+        Expr::FormattedValue(x) => {
+            v.push(&x.value);
+            v.extend(x.format_spec.as_deref())
+        }
+        Expr::JoinedStr(x) => v.extend(x.values.iter()),
+        Expr::Constant(_) | Expr::Name(_) => {}
+        Expr::Attribute(x) => v.push(&x.value),
+        Expr::Subscript(x) => {
+            v.push(&x.value);
+            v.push(&x.slice)
+        }
+        Expr::Starred(x) => v.push(&x.value),
+        Expr::List(x) => v.extend(x.elts.iter()),
+        Expr::Tuple(x) => v.extend(x.elts.iter()),
+        Expr::Slice(x) => {
+            v.extend(x.lower.as_deref());
+            v.extend(x.upper.as_deref());
+            v.extend(x.step.as_deref())
+        }
+    }
+    v
+}
+
+fn comp<'a>(gens: &'a [ast::Comprehension], v: &mut Vec<&'a Expr>) {
+    for g in gens {
+        v.push(&g.target);
+        v.push(&g.iter);
+        v.extend(g.ifs.iter());
+    }
+}
+
+/// Pre-order walk over an expression and all its sub-expressions.
+pub fn walk_expr<'a>(e: &'a Expr, f: &mut dyn FnMut(&'a Expr)) {
+    f(e);
+    for c in expr_children(e) {
+        walk_expr(c, f);
+    }
+}
+
+/// Expressions directly owned by a statement (not those of nested statements).
+pub fn stmt_exprs(s: &Stmt) -> Vec<&Expr> {
+    let mut v: Vec<&Expr> = Vec::new();
+    match s {
+        Stmt::FunctionDef(x) => {
+            v.extend(x.decorator_list.iter());
+            v.extend(x.args.defaults());
+        }
+        Stmt::AsyncFunctionDef(x) => v.extend(x.decorator_list.iter()),
+        Stmt::ClassDef(x) => {
+            v.extend(x.bases.iter());
+            v.extend(x.decorator_list.iter())
+        }
+        Stmt::Return(x) => v.extend(x.value.as_deref()),
+        Stmt::Delete(x) => v.extend(x.targets.iter()),
+        Stmt::Assign(x) => {
+            v.extend(x.targets.iter());
+            v.push(&x.value)
+        }
+        Stmt::TypeAlias(x) => v.push(&x.value),
+        Stmt::AugAssign(x) => {
+            v.push(&x.target);
+            v.push(&x.value)
+        }
+        Stmt::AnnAssign(x) => {
+            v.push(&x.target);
+            v.extend(x.value.as_deref())
+        }
+        Stmt::For(x) => {
+            v.push(&x.target);
+            v.push(&x.iter)
+        }
+        Stmt::AsyncFor(x) => {
+            v.push(&x.target);
+            v.push(&x.iter)
+        }
+        Stmt::While(x) => v.push(&x.test),
+        Stmt::If(x) => v.push(&x.test),
+        Stmt::With(x) => {
+            for i in &x.items {
+                v.push(&i.context_expr);
+                v.extend(i.optional_vars.as_deref());
+            }
+        }
+        Stmt::AsyncWith(x) => {
+            for i in &x.items {
+                v.push(&i.context_expr);
+            }
+        }
+        Stmt::Match(x) => v.push(&x.subject),
+        Stmt::Raise(x) => {
+            v.extend(x.exc.as_deref());
+            v.extend(x.cause.as_deref())
+        }
+        Stmt::Try(x) => {
+            for h in &x.handlers {
+                let ast::ExceptHandler::ExceptHandler(h) = h;
+                v.extend(h.type_.as_deref());
+            }
+        }
+        Stmt::TryStar(_) => {}
+        Stmt::Assert(x) => {
+            v.push(&x.test);
+            v.extend(x.msg.as_deref())
+        }
+        Stmt::Expr(x) => v.push(&x.value),
+        _ => {}
+    }
+    v
+}
+
+/// Nested statement blocks of a statement (bodies of loops, ifs, try ...). Function and class
+/// bodies are included: callers that must not descend into them check the statement kind.
+pub fn stmt_blocks(s: &Stmt) -> Vec<&[Stmt]> {
+    match s {
+        Stmt::FunctionDef(x) => vec![&x.body],
+        Stmt::AsyncFunctionDef(x) => vec![&x.body],
+        Stmt::ClassDef(x) => vec![&x.body],
+        Stmt::For(x) => vec![&x.body, &x.orelse],
+        Stmt::AsyncFor(x) => vec![&x.body, &x.orelse],
+        Stmt::While(x) => vec![&x.body, &x.orelse],
+        Stmt::If(x) => vec![&x.body, &x.orelse],
+        Stmt::With(x) => vec![&x.body],
+        Stmt::AsyncWith(x) => vec![&x.body],
+        Stmt::Match(x) => x.cases.iter().map(|c| c.body.as_slice()).collect(),
+        Stmt::Try(x) => {
+            let mut v: Vec<&[Stmt]> = vec![&x.body, &x.orelse, &x.finalbody];
+            for h in &x.handlers {
+                let ast::ExceptHandler::ExceptHandler(h) = h;
+                v.push(&h.body);
+            }
+            v
+        }
+        Stmt::TryStar(x) => {
+            let mut v: Vec<&[Stmt]> = vec![&x.body, &x.orelse, &x.finalbody];
+            for h in &x.handlers {
+                let ast::ExceptHandler::ExceptHandler(h) = h;
+                v.push(&h.body);
+            }
+            v
+        }
+        _ => vec![],
+    }
+}
+
+/// Walk statements in order, descending into blocks but not into nested defs/classes.
+pub fn walk_stmts<'a>(stmts: &'a [Stmt], f: &mut dyn FnMut(&'a Stmt)) {
+    for s in stmts {
+        f(s);
+        if matches!(s, Stmt::FunctionDef(_) | Stmt::AsyncFunctionDef(_) | Stmt::ClassDef(_)) {
+            continue;
+        }
+        for b in stmt_blocks(s) {
+            walk_stmts(b, f);
+        }
+    }
+}
+
+/// Every expression in a body (not inside nested defs/classes), pre-order.
+pub fn walk_body_exprs<'a>(stmts: &'a [Stmt], f: &mut dyn FnMut(&'a Expr)) {
+    walk_stmts(stmts, &mut |s| {
+        if matches!(s, Stmt::FunctionDef(_) | Stmt::AsyncFunctionDef(_) | Stmt::ClassDef(_)) {
+            return;
+        }
+        for e in stmt_exprs(s) {
+            walk_expr(e, f);
+        }
+    });
+}
+
+/// `name` if the expression is a plain name.
+pub fn name_of(e: &Expr) -> Option<&str> {
+    match e {
+        Expr::Name(n) => Some(n.id.as_str()),
+        _ => None,
+    }
+}
+
+/// Dotted name of a call target: `math.sqrt`, `range`, `np.zeros`.
+pub fn dotted(e: &Expr) -> Option<String> {
+    match e {
+        Expr::Name(n) => Some(n.id.to_string()),
+        Expr::Attribute(a) => dotted(&a.value).map(|b| format!("{b}.{}", a.attr)),
+        _ => None,
+    }
+}
+
+/// The start of the line containing byte `pos`.
+pub fn line_start(src: &str, pos: usize) -> usize {
+    src[..pos].rfind('\n').map(|i| i + 1).unwrap_or(0)
+}
+
+/// The end of the line containing byte `pos` (after its newline, or the end of the text).
+pub fn line_end(src: &str, pos: usize) -> usize {
+    if pos == 0 {
+        return src.find('\n').map(|i| i + 1).unwrap_or(src.len());
+    }
+    src[pos - 1..].find('\n').map(|i| pos + i).unwrap_or(src.len())
+}
+
+/// 1-based line number of byte `pos`.
+pub fn line_of(src: &str, pos: usize) -> usize {
+    src[..pos].matches('\n').count() + 1
+}
+
+/// The byte range of a def statement as whole lines, decorators included, comments after the
+/// last statement excluded.
+pub fn def_lines(src: &str, def: &Stmt) -> Range<usize> {
+    let mut start = range(def).start;
+    let decorators: &[Expr] = match def {
+        Stmt::FunctionDef(f) => &f.decorator_list,
+        Stmt::AsyncFunctionDef(f) => &f.decorator_list,
+        Stmt::ClassDef(c) => &c.decorator_list,
+        _ => &[],
+    };
+    for d in decorators {
+        start = start.min(range(d).start);
+    }
+    let start = line_start(src, start);
+    let end = line_end(src, range(def).end);
+    start..end
+}

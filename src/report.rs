@@ -1,0 +1,199 @@
+//! The run report: one entry per function (accepted, rejected or skipped, with why), each
+//! candidate's verdict and speedup, and a summary. `--json` prints it on stdout; people get the
+//! human summary on stderr. Also renders the commit message of an accepted rewrite.
+
+use crate::bench::{Accepted, Timing};
+use crate::discover::Function;
+use crate::verify::Evidence;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Accepted,
+    Rejected,
+    Skipped,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CandidateReport {
+    pub origin: String,
+    pub label: String,
+    pub verdict: String,
+    pub message: Option<String>,
+    pub speedup: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timing: Option<Timing>,
+    /// Wall time aiaccel spent verifying / benchmarking this candidate.
+    pub verify_s: f64,
+    pub bench_s: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FunctionReport {
+    pub path: String,
+    pub function: String,
+    pub line: usize,
+    pub status: Status,
+    pub reason: String,
+    pub strategy: Option<String>,
+    pub origin: Option<String>,
+    pub speedup: Option<f64>,
+    pub branch: Option<String>,
+    pub captured_calls: usize,
+    pub candidates: Vec<CandidateReport>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<Evidence>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    pub head: String,
+    pub files_scanned: usize,
+    pub functions: usize,
+    pub accepted: usize,
+    pub rejected: usize,
+    pub skipped: usize,
+    pub branches: Vec<String>,
+    pub candidates: usize,
+    pub candidates_equivalent: usize,
+    pub geomean_speedup: Option<f64>,
+    pub seconds: f64,
+    pub python: String,
+    pub numpy: String,
+    pub numba: String,
+    pub capture: String,
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Report {
+    pub functions: Vec<FunctionReport>,
+    pub summary: Summary,
+}
+
+impl Report {
+    pub fn finish(&mut self) {
+        let s = &mut self.summary;
+        s.functions = self.functions.len();
+        s.accepted = self.functions.iter().filter(|f| f.status == Status::Accepted).count();
+        s.rejected = self.functions.iter().filter(|f| f.status == Status::Rejected).count();
+        s.skipped = self.functions.iter().filter(|f| f.status == Status::Skipped).count();
+        s.branches = self.functions.iter().filter_map(|f| f.branch.clone()).collect();
+        s.candidates = self.functions.iter().map(|f| f.candidates.len()).sum();
+        s.candidates_equivalent = self.functions.iter().flat_map(|f| &f.candidates).filter(|c| matches!(c.verdict.as_str(), "equivalent" | "accepted" | "not_faster" | "bench_failed")).count();
+        let sp: Vec<f64> = self.functions.iter().filter(|f| f.status == Status::Accepted).filter_map(|f| f.speedup).collect();
+        s.geomean_speedup = (!sp.is_empty()).then(|| (sp.iter().map(|x| x.ln()).sum::<f64>() / sp.len() as f64).exp());
+    }
+
+    /// The human summary (stderr).
+    pub fn human(&self) -> String {
+        let mut out = String::new();
+        let w = self.functions.iter().map(|f| f.path.len() + f.function.len() + 2).max().unwrap_or(20).min(60);
+        for f in &self.functions {
+            let name = format!("{}::{}", f.path, f.function);
+            let line = match f.status {
+                Status::Accepted => format!(
+                    "  accepted  {name:w$}  {:>7}  {} -> {}",
+                    f.speedup.map(|s| format!("{s:.1}x")).unwrap_or_default(),
+                    f.origin.clone().unwrap_or_default(),
+                    f.branch.clone().unwrap_or_default()
+                ),
+                Status::Rejected => format!("  rejected  {name:w$}           {}", first_line(&f.reason)),
+                Status::Skipped => format!("  skipped   {name:w$}           {}", first_line(&f.reason)),
+            };
+            out.push_str(&line);
+            out.push('\n');
+        }
+        let s = &self.summary;
+        out.push_str(&format!(
+            "\n{} functions: {} accepted, {} rejected, {} skipped; {} of {} candidates verified equivalent{}; {:.1} s\n",
+            s.functions,
+            s.accepted,
+            s.rejected,
+            s.skipped,
+            s.candidates_equivalent,
+            s.candidates,
+            s.geomean_speedup.map(|g| format!("; geomean speedup {g:.1}x")).unwrap_or_default(),
+            s.seconds
+        ));
+        if !s.branches.is_empty() {
+            out.push_str("branches (review with `git log -p main..BRANCH`, nothing in your worktree changed):\n");
+            for b in &s.branches {
+                out.push_str(&format!("  {b}\n"));
+            }
+        }
+        out
+    }
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or("")
+}
+
+/// `perf(signals): moving_average 14.2x via numba-njit-adapter` and the evidence body.
+pub fn commit_message(f: &Function, a: &Accepted, head: &str, diff_stats: (usize, usize)) -> String {
+    let v = &a.verified;
+    let e = &v.evidence;
+    let t = &a.timing;
+    let scope = f.module.rsplit('.').next().unwrap_or(&f.module);
+    let mut m = format!("perf({scope}): {} {:.1}x via {}\n\n", f.qualname, t.speedup(), v.candidate.label);
+    m.push_str(&format!(
+        "aiaccel rewrote `{}` ({}:{}) with {} (strategy: {}).\n\n",
+        f.id(),
+        f.path,
+        f.line,
+        v.candidate.origin,
+        v.candidate.strategy.as_str()
+    ));
+    m.push_str("Verification (differential: original vs rewrite, same inputs):\n");
+    m.push_str(&format!(
+        "  inputs: {} ({} captured from the repo's tests, {} generated incl. empty, single, NaN/inf, big-int cases), seed {}\n",
+        e.cases, e.captured, e.generated, e.seed
+    ));
+    m.push_str(&format!(
+        "  compared: return value (type identity, ints exact, floats rtol {:e}, NaN == NaN), arguments after the call, exception type, stdout\n",
+        e.rtol
+    ));
+    m.push_str(&format!("  max abs error {:.3e}, max rel error {:.3e}\n", e.max_abs_err, e.max_rel_err));
+    for s in &e.captured_shapes {
+        m.push_str(&format!("  captured call shape: {s}\n"));
+    }
+    m.push_str(&format!("\nBenchmark (original and rewrite interleaved, {} rounds each, medians):\n", t.sizes.first().map(|s| s.ratios.len()).unwrap_or(0)));
+    for s in &t.sizes {
+        let lo = s.ratios.iter().cloned().fold(f64::INFINITY, f64::min);
+        let hi = s.ratios.iter().cloned().fold(0.0, f64::max);
+        m.push_str(&format!(
+            "  n={} ({}): original {}, rewrite {}, {:.2}x (rounds {:.2}x..{:.2}x)\n",
+            s.size,
+            s.inputs,
+            fmt_s(s.orig_median_s),
+            fmt_s(s.cand_median_s),
+            s.speedup,
+            lo,
+            hi
+        ));
+    }
+    m.push_str(&format!(
+        "  JIT compile / first call overhead: {}{}\n",
+        fmt_s(t.compile_s),
+        t.break_even_calls.map(|c| format!(" (paid back after {:.0} calls at the largest size)", c.ceil())).unwrap_or_default()
+    ));
+    m.push_str("\nAssumes (when the rewrite is NOT equivalent; check these):\n");
+    for l in v.candidate.assumes.lines() {
+        m.push_str(&format!("  {l}\n"));
+    }
+    m.push_str(&format!("\nDiff: 1 file changed, {} insertions(+), {} deletions(-)\n", diff_stats.0, diff_stats.1));
+    m.push_str(&format!("Generated by aiaccel {} from {}.\n", env!("CARGO_PKG_VERSION"), head));
+    m
+}
+
+pub fn fmt_s(s: f64) -> String {
+    if s >= 1.0 {
+        format!("{s:.2} s")
+    } else if s >= 1e-3 {
+        format!("{:.2} ms", s * 1e3)
+    } else {
+        format!("{:.1} us", s * 1e6)
+    }
+}

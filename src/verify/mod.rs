@@ -1,0 +1,389 @@
+//! Differential testing: the original against one candidate, on captured and generated inputs,
+//! in a temp copy of the HEAD snapshot with the candidate spliced into a sibling module.
+//!
+//! Compared: return value (type identity, ints exact, floats within rtol, NaN == NaN), the
+//! arguments after the call, the exception type, stdout. A diverging, crashing or hanging
+//! candidate is a `Verdict`, not an error. Only this module can build a `Verified`.
+
+use crate::discover::{Function, FunctionKind, ParamShape};
+use crate::git::Snapshot;
+use crate::propose::Candidate;
+use crate::python::{Interpreter, RunSpec, ScriptOutcome};
+use anyhow::{Context, Result};
+use serde::Serialize;
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// How outputs are compared and how many inputs are tried.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub rtol: f64,
+    pub atol: f64,
+    pub nan_equal: bool,
+    pub signed_zero: bool,
+    pub max_generated: usize,
+    pub max_captured: usize,
+    pub seed: u64,
+    pub timeout: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { rtol: 1e-9, atol: 0.0, nan_equal: true, signed_zero: false, max_generated: 60, max_captured: 20, seed: 20240601, timeout: Duration::from_secs(120) }
+    }
+}
+
+/// A temp copy of the HEAD snapshot where originals and candidates are imported from.
+pub struct Workspace {
+    _dir: tempfile::TempDir,
+    pub root: PathBuf,
+    pub sys_path: Vec<PathBuf>,
+    counter: std::cell::Cell<usize>,
+}
+
+impl Workspace {
+    pub fn new(snap: &Snapshot) -> Result<Workspace> {
+        let dir = tempfile::Builder::new().prefix("aiaccel-snapshot-").tempdir().context("creating a temp dir")?;
+        let root = dir.path().join("repo");
+        std::fs::create_dir_all(&root)?;
+        snap.materialize(&root, 50_000_000)?;
+        let mut sys_path = vec![root.clone()];
+        if root.join("src").is_dir() {
+            sys_path.push(root.join("src"));
+        }
+        std::fs::create_dir_all(root.join(".aiaccel"))?;
+        Ok(Workspace { _dir: dir, root, sys_path, counter: std::cell::Cell::new(0) })
+    }
+
+    /// Write a spliced module next to the original; returns its importable name.
+    pub fn write_candidate(&self, f: &Function, module_text: &str) -> Result<String> {
+        let k = self.counter.get();
+        self.counter.set(k + 1);
+        let path = Path::new(&f.path);
+        let dir = path.parent().map(|p| p.to_path_buf()).unwrap_or_default();
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("module");
+        let (file, module) = if stem == "__init__" {
+            (dir.join(format!("__aiaccel_c{k}.py")), format!("{}.__aiaccel_c{k}", f.module))
+        } else {
+            let parent_mod = f.module.rsplit_once('.').map(|(p, _)| format!("{p}.")).unwrap_or_default();
+            (dir.join(format!("{stem}__aiaccel_c{k}.py")), format!("{parent_mod}{stem}__aiaccel_c{k}"))
+        };
+        std::fs::write(self.root.join(&file), module_text).with_context(|| format!("writing {}", file.display()))?;
+        Ok(module)
+    }
+
+    pub fn scratch(&self) -> PathBuf {
+        self.root.join(".aiaccel")
+    }
+
+    pub fn spec(&self, timeout: Duration, boundscheck: bool) -> RunSpec {
+        let mut env = vec![
+            ("NUMBA_CACHE_DIR".to_string(), self.scratch().join("numba-cache").display().to_string()),
+            ("PYTHONHASHSEED".to_string(), "0".to_string()),
+            ("PYTHONDONTWRITEBYTECODE".to_string(), "1".to_string()),
+        ];
+        if boundscheck {
+            env.push(("NUMBA_BOUNDSCHECK".into(), "1".into()));
+        }
+        RunSpec { cwd: self.root.clone(), timeout, env }
+    }
+
+    /// The request fields every harness mode shares.
+    pub fn base_request(&self, mode: &str, f: &Function) -> Value {
+        json!({
+            "mode": mode,
+            "sys_path": self.sys_path,
+            "cwd": self.root,
+            "module": f.module,
+            "qualname": f.qualname,
+            "kind": kind_str(f.kind),
+            "params": params_json(f),
+        })
+    }
+}
+
+pub fn kind_str(k: FunctionKind) -> &'static str {
+    match k {
+        FunctionKind::Plain => "plain",
+        FunctionKind::Method => "method",
+        FunctionKind::StaticMethod => "static",
+        FunctionKind::ClassMethod => "classmethod",
+    }
+}
+
+pub fn params_json(f: &Function) -> Value {
+    Value::Array(
+        f.params
+            .iter()
+            .map(|p| {
+                json!({
+                    "name": p.name,
+                    "shape": serde_json::to_value(p.shape).unwrap_or(json!("unknown")),
+                    "variadic": p.variadic,
+                    "has_default": p.default.is_some() && p.shape == ParamShape::Unknown,
+                })
+            })
+            .collect(),
+    )
+}
+
+/// A counterexample: the input, what the original did, what the candidate did.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct Counterexample {
+    pub case: String,
+    pub input: String,
+    pub expected: String,
+    pub got: String,
+}
+
+/// The outcome of verifying one candidate.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "verdict", rename_all = "snake_case")]
+pub enum Verdict {
+    Equivalent { cases: usize, captured: usize, generated: usize, max_abs_err: f64, max_rel_err: f64, seconds: f64 },
+    Diverged { message: String, counterexample: Option<Counterexample>, cases: usize },
+    /// Does not splice (syntax, missing function, signature changed) or does not import.
+    Invalid { message: String },
+    Crashed { message: String },
+    TimedOut { seconds: f64 },
+}
+
+impl Verdict {
+    pub fn short(&self) -> &'static str {
+        match self {
+            Verdict::Equivalent { .. } => "equivalent",
+            Verdict::Diverged { .. } => "diverged",
+            Verdict::Invalid { .. } => "invalid",
+            Verdict::Crashed { .. } => "crashed",
+            Verdict::TimedOut { .. } => "timed out",
+        }
+    }
+
+    /// One line for people, and the feedback a model gets in a repair round.
+    pub fn message(&self) -> String {
+        match self {
+            Verdict::Equivalent { cases, captured, .. } => format!("equivalent on {cases} inputs ({captured} captured)"),
+            Verdict::Diverged { message, counterexample, .. } => match counterexample {
+                Some(c) => format!("{message}\n  input: {}\n  expected: {}\n  got: {}", c.input, c.expected, c.got),
+                None => message.clone(),
+            },
+            Verdict::Invalid { message } | Verdict::Crashed { message } => message.clone(),
+            Verdict::TimedOut { seconds } => format!("did not finish within {seconds:.0} s"),
+        }
+    }
+}
+
+/// Why a function cannot be verified at all (not the candidate's fault).
+#[derive(Debug, Clone, Serialize)]
+pub enum Unverifiable {
+    OriginalRaises(String),
+    Nondeterministic(String),
+    NoInputs(String),
+    Error(String),
+}
+
+impl Unverifiable {
+    pub fn message(&self) -> String {
+        match self {
+            Unverifiable::OriginalRaises(m) | Unverifiable::Nondeterministic(m) | Unverifiable::NoInputs(m) | Unverifiable::Error(m) => m.clone(),
+        }
+    }
+}
+
+/// Evidence that a candidate matched the original.
+#[derive(Debug, Clone, Serialize)]
+pub struct Evidence {
+    pub cases: usize,
+    pub captured: usize,
+    pub generated: usize,
+    pub max_abs_err: f64,
+    pub max_rel_err: f64,
+    pub rtol: f64,
+    pub seed: u64,
+    pub captured_shapes: Vec<String>,
+}
+
+/// A candidate the verifier found equivalent. Only `verify` builds one.
+#[derive(Debug, Clone)]
+pub struct Verified {
+    pub candidate: Candidate,
+    pub module_text: String,
+    pub module_name: String,
+    pub evidence: Evidence,
+    _sealed: (),
+}
+
+pub struct Verifier<'a> {
+    pub interp: &'a Interpreter,
+    pub ws: &'a Workspace,
+    pub settings: Settings,
+}
+
+impl Verifier<'_> {
+    /// Verify one candidate. `Err` only when aiaccel itself fails (cannot write files, cannot
+    /// start Python). `Ok(Err(..))`: the function itself cannot be verified.
+    pub fn verify(
+        &self,
+        f: &Function,
+        module_src: &str,
+        cand: &Candidate,
+        captured: Option<&Path>,
+    ) -> Result<std::result::Result<(Verdict, Option<Verified>), Unverifiable>> {
+        let text = match crate::edit::splice(module_src, f, &cand.source) {
+            Ok(t) => t,
+            Err(e) => return Ok(Ok((Verdict::Invalid { message: e.to_string() }, None))),
+        };
+        let module_name = self.ws.write_candidate(f, &text)?;
+        let s = &self.settings;
+        let mut req = self.ws.base_request("verify", f);
+        let o = req.as_object_mut().unwrap();
+        o.insert("cand_module".into(), json!(module_name));
+        o.insert("captured_file".into(), json!(captured));
+        o.insert("seed".into(), json!(s.seed));
+        o.insert("rtol".into(), json!(s.rtol));
+        o.insert("atol".into(), json!(s.atol));
+        o.insert("nan_equal".into(), json!(s.nan_equal));
+        o.insert("signed_zero".into(), json!(s.signed_zero));
+        o.insert("max_generated".into(), json!(s.max_generated));
+        o.insert("max_captured".into(), json!(s.max_captured));
+        let started = Instant::now();
+        let out = self.interp.run_harness(&req, &self.ws.spec(s.timeout, true))?;
+        let secs = started.elapsed().as_secs_f64();
+        let v = match out {
+            ScriptOutcome::TimedOut { after, .. } => return Ok(Ok((Verdict::TimedOut { seconds: after.as_secs_f64() }, None))),
+            ScriptOutcome::NoReply { status, stderr_tail } => {
+                return Ok(Ok((Verdict::Crashed { message: format!("the Python process died ({status}): {}", crate::python::tail(stderr_tail.trim(), 400)) }, None)))
+            }
+            ScriptOutcome::Reply(v) => v,
+        };
+        let status = v["status"].as_str().unwrap_or("error");
+        let msg = v["message"].as_str().unwrap_or("").to_string();
+        match status {
+            "ok" => {}
+            "original_raises" => return Ok(Err(Unverifiable::OriginalRaises(msg))),
+            "nondeterministic" => return Ok(Err(Unverifiable::Nondeterministic(msg))),
+            "no_inputs" => return Ok(Err(Unverifiable::NoInputs(msg))),
+            _ => return Ok(Err(Unverifiable::Error(format!("{msg}{}", v["traceback"].as_str().map(|t| format!("\n{}", crate::python::tail(t, 800))).unwrap_or_default())))),
+        }
+        let num = |k: &str| v[k].as_u64().unwrap_or(0) as usize;
+        let verdict = match v["verdict"].as_str().unwrap_or("") {
+            "equivalent" => Verdict::Equivalent {
+                cases: num("cases"),
+                captured: num("captured"),
+                generated: num("generated"),
+                max_abs_err: v["max_abs_err"].as_f64().unwrap_or(0.0),
+                max_rel_err: v["max_rel_err"].as_f64().unwrap_or(0.0),
+                seconds: secs,
+            },
+            "diverged" => Verdict::Diverged {
+                message: msg,
+                counterexample: serde_json::from_value(v["counterexample"].clone()).ok(),
+                cases: num("cases"),
+            },
+            "crashed" => Verdict::Invalid { message: msg },
+            other => Verdict::Crashed { message: format!("unexpected verdict {other:?}: {msg}") },
+        };
+        let verified = match &verdict {
+            Verdict::Equivalent { cases, captured, generated, max_abs_err, max_rel_err, .. } => Some(Verified {
+                candidate: cand.clone(),
+                module_text: text,
+                module_name,
+                evidence: Evidence {
+                    cases: *cases,
+                    captured: *captured,
+                    generated: *generated,
+                    max_abs_err: *max_abs_err,
+                    max_rel_err: *max_rel_err,
+                    rtol: s.rtol,
+                    seed: s.seed,
+                    captured_shapes: v["captured_shapes"].as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect()).unwrap_or_default(),
+                },
+                _sealed: (),
+            }),
+            _ => None,
+        };
+        Ok(Ok((verdict, verified)))
+    }
+}
+
+/// Captured calls from the repo's own tests, one pickle file per function id.
+pub struct Captured {
+    pub dir: PathBuf,
+    pub counts: std::collections::BTreeMap<String, usize>,
+    pub note: String,
+}
+
+impl Captured {
+    pub fn file_for(&self, f: &Function) -> Option<PathBuf> {
+        let p = self.dir.join(format!("{}.pkl", capture_id(f)));
+        p.exists().then_some(p)
+    }
+}
+
+pub fn capture_id(f: &Function) -> String {
+    f.id().replace([':', '.', '/'], "_")
+}
+
+/// Run the repo's pytest suite once with a profile hook recording calls of `functions`.
+pub fn capture(interp: &Interpreter, ws: &Workspace, snap: &Snapshot, functions: &[&Function], timeout: Duration) -> Result<Captured> {
+    let dir = ws.scratch().join("captured");
+    std::fs::create_dir_all(&dir)?;
+    let test_paths: Vec<String> = {
+        let mut dirs: Vec<String> = snap
+            .files
+            .iter()
+            .filter(|f| {
+                let name = f.path.rsplit('/').next().unwrap_or("");
+                f.path.ends_with(".py") && (name.starts_with("test_") || name.ends_with("_test.py"))
+            })
+            .map(|f| f.path.clone())
+            .collect();
+        dirs.sort();
+        dirs
+    };
+    if test_paths.is_empty() {
+        return Ok(Captured { dir, counts: Default::default(), note: "no tests in the repo".into() });
+    }
+    if interp.pytest.is_none() {
+        return Ok(Captured { dir, counts: Default::default(), note: "pytest is not installed; no calls captured".into() });
+    }
+    let targets: Vec<Value> = functions
+        .iter()
+        .map(|f| {
+            json!({
+                "id": capture_id(f),
+                "path": f.path,
+                "name": f.name,
+                "line": f.line,
+                "params": f.params.iter().filter(|p| !p.variadic).map(|p| p.name.clone()).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let req = json!({
+        "mode": "capture",
+        "sys_path": ws.sys_path,
+        "root": ws.root,
+        "targets": targets,
+        "max_calls": 12,
+        "out_dir": dir,
+        "test_paths": test_paths,
+    });
+    let out = interp.run_harness(&req, &ws.spec(timeout, false))?;
+    let mut counts = std::collections::BTreeMap::new();
+    let note = match out {
+        ScriptOutcome::Reply(v) if v["status"] == "ok" => {
+            if let Some(m) = v["counts"].as_object() {
+                for (k, n) in m {
+                    counts.insert(k.clone(), n.as_u64().unwrap_or(0) as usize);
+                }
+            }
+            let code = v["pytest_exit"].as_i64().unwrap_or(-1);
+            if code == 0 { "ran the repo's tests".to_string() } else { format!("ran the repo's tests (pytest exit {code}; calls before the failure kept)") }
+        }
+        ScriptOutcome::Reply(v) => format!("capture skipped: {}", v["message"].as_str().unwrap_or("?")),
+        ScriptOutcome::TimedOut { after, .. } => format!("capture stopped: the tests ran past {:.0} s", after.as_secs_f64()),
+        ScriptOutcome::NoReply { status, .. } => format!("capture failed: the test process died ({status})"),
+    };
+    Ok(Captured { dir, counts, note })
+}

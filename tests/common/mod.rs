@@ -1,0 +1,122 @@
+//! Helpers for the integration tests: temp git repos, the real binary, the test interpreter.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The interpreter with numpy + numba the tests run candidates with. `.ci/run` (and
+/// scripts/test.sh) create it and export AIACCEL_PYTHON; a missing one is a setup error, not a
+/// reason to skip.
+pub fn python() -> PathBuf {
+    let p = std::env::var_os("AIACCEL_PYTHON")
+        .map(PathBuf::from)
+        .or_else(|| {
+            let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv-ci/bin/python");
+            venv.exists().then_some(venv)
+        })
+        .expect("set AIACCEL_PYTHON to a Python with numpy, numba and pytest (scripts/test.sh does this)");
+    p
+}
+
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_aiaccel"))
+}
+
+/// Run the aiaccel binary in `cwd` with the test interpreter and a private cache dir.
+pub fn aiaccel(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(bin())
+        .args(args)
+        .current_dir(cwd)
+        .env("AIACCEL_PYTHON", python())
+        .env("AIACCEL_CACHE_DIR", cwd.join("..").join("aiaccel-cache"))
+        .output()
+        .expect("running aiaccel")
+}
+
+pub fn git(cwd: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("git");
+    assert!(out.status.success(), "git {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+/// A temp dir holding `repo/`, a git repo with `files` committed on main.
+pub struct TempRepo {
+    pub dir: tempfile::TempDir,
+    pub root: PathBuf,
+}
+
+pub fn repo(files: &[(&str, &[u8])]) -> TempRepo {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("repo");
+    std::fs::create_dir_all(&root).unwrap();
+    git(&root, &["init", "-q"]);
+    for (path, content) in files {
+        let p = root.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, content).unwrap();
+    }
+    if !files.is_empty() {
+        git(&root, &["add", "-A"]);
+        git(&root, &["commit", "-q", "-m", "initial"]);
+    }
+    TempRepo { dir, root }
+}
+
+/// Copy a folder of this checkout (e.g. examples/legacy_numeric) into a fresh temp repo.
+pub fn repo_from(dir_in_checkout: &str) -> TempRepo {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir_in_checkout);
+    let mut files = Vec::new();
+    collect(&src, &src, &mut files);
+    let borrowed: Vec<(&str, &[u8])> = files.iter().map(|(p, c)| (p.as_str(), c.as_slice())).collect();
+    repo(&borrowed)
+}
+
+fn collect(base: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().to_string();
+        if name == "__pycache__" || name == ".pytest_cache" {
+            continue;
+        }
+        if p.is_dir() {
+            collect(base, &p, out);
+        } else {
+            out.push((p.strip_prefix(base).unwrap().to_string_lossy().to_string(), std::fs::read(&p).unwrap()));
+        }
+    }
+}
+
+/// Every file under `root` (except .git) with its bytes, for before/after comparisons.
+pub fn tree_bytes(root: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut v = Vec::new();
+    walk(root, root, &mut v);
+    v.sort();
+    v
+}
+
+fn walk(base: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.file_name().unwrap() == ".git" {
+            continue;
+        }
+        if p.is_dir() {
+            walk(base, &p, out);
+        } else {
+            out.push((p.strip_prefix(base).unwrap().to_string_lossy().to_string(), std::fs::read(&p).unwrap()));
+        }
+    }
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}

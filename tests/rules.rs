@@ -1,0 +1,62 @@
+//! Every rule's examples: the exact rewrite, the must-not-fire cases, re-parsing, and — through
+//! the real verifier — that each example's rewrite is equivalent to its original.
+
+mod common;
+
+use aiaccel::propose::rules;
+
+#[test]
+fn every_rule_has_docs_and_examples() {
+    let all = rules::all_rules();
+    assert!(all.len() >= 4);
+    for r in &all {
+        assert!(r.code.starts_with("AX") && r.code.len() == 5, "{}", r.code);
+        assert!(!r.what.trim().is_empty() && !r.why.trim().is_empty() && !r.assumes.trim().is_empty(), "{}", r.code);
+        assert!(!r.examples.is_empty(), "{} has no example", r.code);
+        assert!(!r.no_fire.is_empty(), "{} has no must-not-fire example", r.code);
+    }
+}
+
+#[test]
+fn examples_rewrite_exactly() {
+    for r in rules::all_rules() {
+        for ex in &r.examples {
+            let f = rules::example_function(&ex.before, &ex.function).unwrap();
+            let got = rules::apply(&r.code, &f, &ex.before).unwrap();
+            let got = got.unwrap_or_else(|why| panic!("{} does not fire on example {}: {why}", r.code, ex.name));
+            assert_eq!(got, ex.after, "{} example {} changed (run scripts/update_rule_examples.py if on purpose)", r.code, ex.name);
+            // the rewrite splices back into the module and parses
+            aiaccel::edit::splice(&ex.before, &f, &got).unwrap();
+        }
+    }
+}
+
+#[test]
+fn no_fire_examples_do_not_fire() {
+    for r in rules::all_rules() {
+        for nf in &r.no_fire {
+            let f = rules::example_function(&nf.before, &nf.function).unwrap();
+            let got = rules::apply(&r.code, &f, &nf.before).unwrap();
+            assert!(got.is_err(), "{} fired on {} ({}):\n{}", r.code, nf.name, nf.reason, got.unwrap());
+        }
+    }
+}
+
+/// The examples are not only exact but right: `aiaccel check` finds each rewrite equivalent.
+#[test]
+fn examples_are_equivalent_under_the_verifier() {
+    let mut failures = Vec::new();
+    for r in rules::all_rules() {
+        for ex in &r.examples {
+            let repo = common::repo(&[("example.py", ex.before.as_bytes())]);
+            let cand = repo.dir.path().join("candidate.py");
+            std::fs::write(&cand, &ex.after).unwrap();
+            let target = format!("example.py::{}", ex.function);
+            let out = common::aiaccel(&repo.root, &["check", &target, "--candidate", cand.to_str().unwrap(), "--no-bench", "--json"]);
+            if out.status.code() != Some(0) {
+                failures.push(format!("{} {}: exit {:?}\n{}\n{}", r.code, ex.name, out.status.code(), common::stdout(&out), common::stderr(&out)));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
