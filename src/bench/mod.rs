@@ -25,7 +25,7 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { target_s: 0.2, rounds: 5, min_speedup: 1.2, max_n: 1 << 22, timeout: Duration::from_secs(240) }
+        Settings { target_s: 0.1, rounds: 5, min_speedup: 1.2, max_n: 1 << 22, timeout: Duration::from_secs(240) }
     }
 }
 
@@ -90,6 +90,7 @@ impl Bencher<'_> {
         o.insert("max_n".into(), json!(s.max_n));
         o.insert("grow_budget_s".into(), json!(20.0));
         o.insert("min_sample_s".into(), json!(0.02));
+        o.insert("give_up_below".into(), json!(s.min_speedup / 1.5));
         let out = self.interp.run_harness(&req, &self.ws.spec(s.timeout, false))?;
         let v_json = match out {
             ScriptOutcome::Reply(x) => x,

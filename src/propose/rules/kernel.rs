@@ -111,7 +111,7 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
     if uses_dt {
         kparams.push("_aiaccel_dt".into());
     }
-    let deco = if opts.parallel { "@_aiaccel_nb.njit(cache=True, parallel=True)" } else { "@_aiaccel_nb.njit(cache=True)" };
+    let deco = if opts.parallel { "@_aiaccel_nb.njit(cache=True, parallel=True, boundscheck=True)" } else { "@_aiaccel_nb.njit(cache=True, boundscheck=True)" };
     let kernel = format!("{deco}\ndef {kname}({}):\n{}", kparams.join(", "), indent4(&crate::edit::dedent(&body)));
 
     // adapter
@@ -535,7 +535,7 @@ fn is_bool_expr(e: &Expr) -> bool {
 fn is_int_expr(e: &Expr, buffer: &str, body: &[Stmt]) -> bool {
     match e {
         Expr::Constant(c) => matches!(c.value, ast::Constant::Int(_) | ast::Constant::Bool(_)),
-        Expr::Name(n) => range_indices(body).contains(n.id.as_str()),
+        Expr::Name(n) => int_locals(body).contains(n.id.as_str()),
         Expr::Subscript(_) => adapter::subscript_base(e) == Some(buffer),
         Expr::Call(c) => matches!(pyast::dotted(&c.func).as_deref(), Some("len" | "int" | "math.floor" | "math.ceil" | "round")) && (pyast::dotted(&c.func).as_deref() != Some("round") || c.args.len() == 1),
         Expr::BinOp(b) => {
@@ -544,6 +544,63 @@ fn is_int_expr(e: &Expr, buffer: &str, body: &[Stmt]) -> bool {
                 && is_int_expr(&b.right, buffer, body)
         }
         Expr::UnaryOp(u) => matches!(u.op, ast::UnaryOp::USub | ast::UnaryOp::UAdd) && is_int_expr(&u.operand, buffer, body),
+        _ => false,
+    }
+}
+
+/// Locals that only ever hold ints: range indices, and names every assignment of which is an
+/// int expression (to a fixpoint: `best = j` where j is a range index).
+fn int_locals(body: &[Stmt]) -> BTreeSet<String> {
+    let mut ints = range_indices(body);
+    let mut assigned: BTreeMap<String, Vec<&Expr>> = BTreeMap::new();
+    let mut other: BTreeSet<String> = BTreeSet::new();
+    pyast::walk_stmts(body, &mut |s| match s {
+        Stmt::Assign(a) if a.targets.len() == 1 => match pyast::name_of(&a.targets[0]) {
+            Some(n) => assigned.entry(n.to_string()).or_default().push(&a.value),
+            None => other.extend(bound_names(&a.targets[0])),
+        },
+        Stmt::Assign(a) => a.targets.iter().for_each(|t| other.extend(bound_names(t))),
+        Stmt::AugAssign(a) => {
+            if let Some(n) = pyast::name_of(&a.target) {
+                if matches!(a.op, ast::Operator::Add | ast::Operator::Sub | ast::Operator::Mult | ast::Operator::FloorDiv | ast::Operator::Mod) {
+                    assigned.entry(n.to_string()).or_default().push(&a.value);
+                } else {
+                    other.insert(n.to_string());
+                }
+            }
+        }
+        Stmt::For(f) => {
+            let is_range = matches!(f.iter.as_ref(), Expr::Call(c) if pyast::dotted(&c.func).as_deref() == Some("range"));
+            if !is_range {
+                other.extend(bound_names(&f.target));
+            }
+        }
+        _ => {}
+    });
+    loop {
+        let before = ints.len();
+        for (n, values) in &assigned {
+            if !ints.contains(n) && !other.contains(n) && values.iter().all(|v| int_with(v, &ints)) {
+                ints.insert(n.clone());
+            }
+        }
+        if ints.len() == before {
+            return ints;
+        }
+    }
+}
+
+fn int_with(e: &Expr, ints: &BTreeSet<String>) -> bool {
+    match e {
+        Expr::Constant(c) => matches!(c.value, ast::Constant::Int(_) | ast::Constant::Bool(_)),
+        Expr::Name(n) => ints.contains(n.id.as_str()),
+        Expr::Call(c) => matches!(pyast::dotted(&c.func).as_deref(), Some("len" | "int")),
+        Expr::BinOp(b) => {
+            matches!(b.op, ast::Operator::Add | ast::Operator::Sub | ast::Operator::Mult | ast::Operator::FloorDiv | ast::Operator::Mod)
+                && int_with(&b.left, ints)
+                && int_with(&b.right, ints)
+        }
+        Expr::UnaryOp(u) => matches!(u.op, ast::UnaryOp::USub | ast::UnaryOp::UAdd) && int_with(&u.operand, ints),
         _ => false,
     }
 }
@@ -566,13 +623,13 @@ fn range_indices(body: &[Stmt]) -> BTreeSet<String> {
 /// their `range` names, to become `prange`.
 fn parallel_loops(body: &[Stmt], arrays: &BTreeSet<String>) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
-    for s in body {
+    for (k, s) in body.iter().enumerate() {
         let Stmt::For(f) = s else { continue };
         let (Some(i), Expr::Call(c)) = (pyast::name_of(&f.target), f.iter.as_ref()) else { continue };
         if pyast::dotted(&c.func).as_deref() != Some("range") || c.args.is_empty() || c.args.len() > 2 || !f.orelse.is_empty() {
             continue;
         }
-        if independent(&f.body, i, arrays) {
+        if independent(&f.body, i, arrays, &body[k + 1..]) {
             out.push(pyast::range(c.func.as_ref()));
         }
     }
@@ -581,7 +638,7 @@ fn parallel_loops(body: &[Stmt], arrays: &BTreeSet<String>) -> Vec<std::ops::Ran
 
 /// Iterations of a loop over `i` touch disjoint data: every element store is `a[i]...` into an
 /// array, reads of stored arrays are at `[i]` too, scalars are private or `+=` reductions.
-fn independent(body: &[Stmt], i: &str, arrays: &BTreeSet<String>) -> bool {
+fn independent(body: &[Stmt], i: &str, arrays: &BTreeSet<String>, after: &[Stmt]) -> bool {
     let mut ok = true;
     let mut has_work = false;
     pyast::walk_stmts(body, &mut |s| match s {
@@ -621,81 +678,106 @@ fn independent(body: &[Stmt], i: &str, arrays: &BTreeSet<String>) -> bool {
     if !ok {
         return false;
     }
-    // scalars: private (first occurrence is a plain store at the loop's top level) or reductions
-    let mut first_seen: BTreeMap<String, bool> = BTreeMap::new(); // name -> first occurrence was a top-level store
-    let top_level_stores: BTreeSet<String> = body
-        .iter()
-        .filter_map(|s| match s {
-            Stmt::Assign(a) if a.targets.len() == 1 => pyast::name_of(&a.targets[0]).map(str::to_string),
-            _ => None,
-        })
-        .collect();
-    let mut reductions: BTreeSet<String> = BTreeSet::new();
-    let mut loads: BTreeMap<String, usize> = BTreeMap::new();
-    pyast::walk_stmts(body, &mut |s| {
-        // loads first (right-hand sides are evaluated before the store)
-        let (value_exprs, store_names, aug): (Vec<&Expr>, Vec<String>, Option<String>) = match s {
-            Stmt::Assign(a) => (vec![a.value.as_ref()], a.targets.iter().filter_map(pyast::name_of).map(str::to_string).collect(), None),
-            Stmt::AugAssign(a) => (vec![a.value.as_ref()], vec![], pyast::name_of(&a.target).map(str::to_string)),
-            Stmt::For(f) => (vec![f.iter.as_ref()], pyast::name_of(&f.target).map(str::to_string).into_iter().collect(), None),
-            other => (pyast::stmt_exprs(other), vec![], None),
-        };
-        for e in value_exprs {
-            pyast::walk_expr(e, &mut |x| {
-                if let Expr::Name(n) = x {
-                    let n = n.id.to_string();
-                    *loads.entry(n.clone()).or_default() += 1;
-                    first_seen.entry(n).or_insert(false);
-                }
-            });
+    // scalars: private to an iteration (first occurrence is a plain store, and every occurrence
+    // lies in the block of that store) or pure `+=`/`-=`/`*=` reductions
+    let mut occs: BTreeMap<String, Vec<Occ>> = BTreeMap::new();
+    let mut next_block = 1usize;
+    occurrences(body, &mut vec![0], &mut next_block, &mut occs);
+    for (name, list) in &occs {
+        if !list.iter().any(|o| o.kind != OccKind::Load) {
+            continue; // only read: loop-invariant
         }
-        for n in store_names {
-            let top = top_level_stores.contains(&n) || matches!(s, Stmt::For(_));
-            first_seen.entry(n).or_insert(top);
-        }
-        if let Some(n) = aug {
-            if let Stmt::AugAssign(a) = s {
-                if matches!(a.op, ast::Operator::Add | ast::Operator::Sub | ast::Operator::Mult) && !first_seen.contains_key(&n) {
-                    reductions.insert(n.clone());
-                }
-            }
-            first_seen.entry(n).or_insert(false);
-        }
-    });
-    // a name stored somewhere in the body that was read before its first store is loop-carried
-    let mut assigned_somewhere: BTreeSet<String> = BTreeSet::new();
-    pyast::walk_stmts(body, &mut |s| {
-        let t: Vec<&Expr> = match s {
-            Stmt::Assign(a) => a.targets.iter().collect(),
-            Stmt::AugAssign(a) => vec![a.target.as_ref()],
-            Stmt::For(f) => vec![f.target.as_ref()],
-            _ => vec![],
-        };
-        for e in t {
-            if let Some(n) = pyast::name_of(e) {
-                assigned_somewhere.insert(n.to_string());
-            }
-            if let Expr::Tuple(tu) = e {
-                for x in &tu.elts {
-                    if let Some(n) = pyast::name_of(x) {
-                        assigned_somewhere.insert(n.to_string());
-                    }
-                }
-            }
-        }
-    });
-    for n in &assigned_somewhere {
-        if n == i {
+        if name == i {
             return false; // the index itself is reassigned
         }
-        let private = first_seen.get(n).copied().unwrap_or(false);
-        let reduction = reductions.contains(n) && loads.get(n).copied().unwrap_or(0) == 0;
+        let first = &list[0];
+        let private = first.kind == OccKind::Store && list.iter().all(|o| o.path.starts_with(&first.path));
+        let reduction = list.iter().all(|o| o.kind == OccKind::Reduce);
         if !private && !reduction {
             return false;
         }
+        // after a parallel loop a private's value is whichever thread wrote last
+        if private && mentions_any(after, name) {
+            return false;
+        }
     }
-    let _ = has_work;
     true
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum OccKind {
+    Load,
+    Store,
+    /// `x += e`, `x -= e`, `x *= e`
+    Reduce,
+    /// another augmented assignment: a load and a store
+    Update,
+}
+
+#[derive(Debug)]
+struct Occ {
+    path: Vec<usize>,
+    kind: OccKind,
+}
+
+/// Name occurrences in execution order, each with the path of blocks it sits in.
+fn occurrences(stmts: &[Stmt], path: &mut Vec<usize>, next: &mut usize, out: &mut BTreeMap<String, Vec<Occ>>) {
+    let push = |out: &mut BTreeMap<String, Vec<Occ>>, n: &str, kind: OccKind, path: &[usize]| {
+        out.entry(n.to_string()).or_default().push(Occ { path: path.to_vec(), kind });
+    };
+    let loads = |e: &Expr, out: &mut BTreeMap<String, Vec<Occ>>, path: &[usize]| {
+        pyast::walk_expr(e, &mut |x| {
+            if let Expr::Name(n) = x {
+                out.entry(n.id.to_string()).or_default().push(Occ { path: path.to_vec(), kind: OccKind::Load });
+            }
+        });
+    };
+    for s in stmts {
+        match s {
+            Stmt::Assign(a) => {
+                loads(&a.value, out, path);
+                for t in &a.targets {
+                    if bound_names(t).is_empty() {
+                        loads(t, out, path); // a[i] = ...: loads a and i
+                    }
+                    for n in bound_names(t) {
+                        push(out, &n, OccKind::Store, path);
+                    }
+                }
+            }
+            Stmt::AugAssign(a) => {
+                loads(&a.value, out, path);
+                match pyast::name_of(&a.target) {
+                    Some(n) => {
+                        let k = if matches!(a.op, ast::Operator::Add | ast::Operator::Sub | ast::Operator::Mult) { OccKind::Reduce } else { OccKind::Update };
+                        push(out, n, k, path);
+                    }
+                    None => loads(&a.target, out, path),
+                }
+            }
+            Stmt::For(f) => {
+                loads(&f.iter, out, path);
+                *next += 1;
+                path.push(*next);
+                for n in bound_names(&f.target) {
+                    push(out, &n, OccKind::Store, path);
+                }
+                occurrences(&f.body, path, next, out);
+                path.pop();
+            }
+            other => {
+                for e in pyast::stmt_exprs(other) {
+                    loads(e, out, path);
+                }
+                for b in pyast::stmt_blocks(other) {
+                    *next += 1;
+                    path.push(*next);
+                    occurrences(b, path, next, out);
+                    path.pop();
+                }
+            }
+        }
+    }
 }
 
 /// (`a`, first index expression) of `a[x][y]`.
@@ -738,4 +820,14 @@ fn list_valued(e: &Expr, body: &[Stmt]) -> bool {
         }
     });
     found
+}
+
+fn mentions_any(stmts: &[Stmt], name: &str) -> bool {
+    let mut m = false;
+    pyast::walk_body_exprs(stmts, &mut |e| {
+        if pyast::name_of(e) == Some(name) {
+            m = true;
+        }
+    });
+    m
 }
