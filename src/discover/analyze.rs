@@ -269,10 +269,18 @@ impl Usage {
                         });
                     }
                 }
-                if fname == "enumerate" || fname == "zip" || fname == "sum" || fname == "max" || fname == "min" || fname == "sorted" {
+                let one_arg_reduction = matches!(fname.as_str(), "sum" | "max" | "min" | "sorted" | "any" | "all") && c.args.len() == 1;
+                if fname == "enumerate" || fname == "zip" || one_arg_reduction {
                     for a in &c.args {
                         if let Some(n) = name_of(a) {
                             u.sequences.insert(n.to_string());
+                        }
+                    }
+                } else if matches!(fname.as_str(), "max" | "min" | "abs" | "float" | "int" | "round") || fname.starts_with("math.") {
+                    // max(v, lower): scalars
+                    for a in &c.args {
+                        if let Some(n) = name_of(a) {
+                            u.numeric.insert(n.to_string());
                         }
                     }
                 }

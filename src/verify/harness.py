@@ -90,6 +90,15 @@ class Gen:
             return xs
         if variant == "int_for_float":
             return [r.randint(-9, 9) for _ in range(n)]
+        if variant == "wide":
+            return [r.uniform(-2000.0, 2000.0) for _ in range(n)]
+        if variant == "huge":
+            return [r.choice([1.0, -1.0]) * 10.0 ** r.uniform(150, 300) for _ in range(n)]
+        if variant == "one_nan" and n > 0:
+            xs = [r.uniform(-10, 10) for _ in range(n)]
+            if r.random() < 0.5:
+                xs[r.randrange(n)] = float("nan")
+            return xs
         if variant == "positive":
             return [r.uniform(0.1, 10.0) for _ in range(n)]
         return [r.uniform(-10, 10) for _ in range(n)]
@@ -115,8 +124,12 @@ class Gen:
                 return 2**64 + 3
             return max(1, min(3, n)) if variant != "zeros" else 0
         if shape == "float":
-            if variant == "nan_inf":
-                return float("nan")
+            if variant in ("nan_inf", "one_nan"):
+                return float("nan") if r.random() < 0.5 else r.uniform(-5.0, 5.0)
+            if variant == "huge":
+                return 1e300
+            if variant == "wide":
+                return r.uniform(-2000.0, 2000.0)
             if variant == "zeros":
                 return 0.0
             return r.uniform(0.5, 2.0)
@@ -174,7 +187,8 @@ def generated_cases(params, seed, max_cases):
     plan = [(0, "random"), (1, "random"), (2, "random"), (3, "random"), (5, "random"), (8, "random"),
             (13, "random"), (4, "zeros"), (6, "negative"), (7, "positive"), (24, "random"), (40, "random")]
     if has_float:
-        plan += [(5, "nan_inf"), (9, "nan_inf"), (6, "int_for_float"), (1, "nan_inf")]
+        plan += [(5, "nan_inf"), (9, "nan_inf"), (6, "int_for_float"), (1, "nan_inf"), (4, "wide"), (7, "wide"),
+                 (3, "huge"), (6, "one_nan"), (5, "one_nan"), (8, "one_nan"), (4, "one_nan")]
     if has_int:
         plan += [(4, "bigint"), (1, "bigint"), (6, "bigint")]
     profiles = ["square"] + (["small-second"] if containers >= 2 else [])

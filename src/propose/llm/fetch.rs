@@ -541,6 +541,34 @@ mod tests {
     }
 
     #[test]
+    fn streams_a_member_out_of_a_wheel() {
+        // A wheel is a zip; build one with Python's zipfile and stream a member back out.
+        let dir = tempfile::tempdir().unwrap();
+        let wheel = dir.path().join("pkg-0.1-py3-none-any.whl");
+        let payload: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+        fs::write(dir.path().join("payload"), &payload).unwrap();
+        let status = Command::new("python3")
+            .args(["-c", "import sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:\n    z.write(sys.argv[2], 'pkg/data/part01.bin')"])
+            .arg(&wheel)
+            .arg(dir.path().join("payload"))
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let mut got = Vec::new();
+        let n = stream_zip_member(Path::new("python3"), &wheel, "pkg/data/part01.bin", |c| {
+            got.extend_from_slice(c);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(n, payload.len() as u64);
+        assert!(got == payload);
+        let err = stream_zip_member(Path::new("python3"), &wheel, "pkg/data/part02.bin", |_| Ok(()))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("part02.bin"), "{err}");
+    }
+
+    #[test]
     fn local_gguf_must_be_qwen2() {
         use candle_core::quantized::gguf_file::{write, Value};
         let dir = tempfile::tempdir().unwrap();

@@ -220,14 +220,21 @@ holding the complete corrected code."
     ))
 }
 
+/// Keep the head and the tail of a long message: exception chains (numba's typing errors above
+/// all) put the summary first and the offending line last.
 fn truncate_lines(text: &str, max: usize) -> String {
     let lines: Vec<&str> = text.lines().collect();
     if lines.len() <= max {
         return text.to_string();
     }
-    let mut out = lines[..max].join("\n");
-    out.push_str(&format!("\n... ({} more lines)", lines.len() - max));
-    out
+    let head = max / 3;
+    let tail = max - head;
+    format!(
+        "{}\n... ({} lines omitted)\n{}",
+        lines[..head].join("\n"),
+        lines.len() - max,
+        lines[lines.len() - tail..].join("\n")
+    )
 }
 
 /// Identifiers that appear in `text` (over-approximates: words in strings and comments count).
@@ -412,7 +419,8 @@ def moving_average(xs, w):\n    out = []\n    for i in range(len(xs) - w + 1):\n
     fn repair_message_quotes_feedback_and_truncates_it() {
         let long: String = (0..50).map(|i| format!("line {i}\n")).collect();
         let m = repair_message("f", &long).content;
-        assert!(m.contains("line 29\n... (20 more lines)"));
-        assert!(!m.contains("line 30\n"));
+        assert!(m.contains("line 9\n... (20 lines omitted)\nline 30\n"));
+        assert!(m.contains("line 49\n```"));
+        assert!(!m.contains("line 10\n") && !m.contains("line 29\n"));
     }
 }

