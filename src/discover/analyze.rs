@@ -211,6 +211,8 @@ struct Usage {
     int_elements: HashSet<String>,
     /// Appears in arithmetic or comparisons.
     numeric: HashSet<String>,
+    /// `t = src`: t holds what src holds.
+    aliases: Vec<(String, String)>,
 }
 
 impl Usage {
@@ -219,6 +221,9 @@ impl Usage {
         pyast::walk_stmts(body, &mut |s| match s {
             Stmt::For(f) => u.bind_iter(&f.target, &f.iter),
             Stmt::Assign(a) => {
+                if let (Some(t), Some(src)) = (a.targets.first().and_then(name_of), name_of(&a.value)) {
+                    u.aliases.push((t.to_string(), src.to_string()));
+                }
                 if let (Some(t), Expr::Subscript(sub)) = (a.targets.first().and_then(name_of), a.value.as_ref()) {
                     if !matches!(sub.slice.as_ref(), Expr::Slice(_)) {
                         if let Some(base) = name_of(&sub.value) {
@@ -340,6 +345,18 @@ impl Usage {
             }
             _ => {}
         });
+        // `balance = principal; balance * r`: principal is numeric too
+        for _ in 0..4 {
+            for (t, src) in u.aliases.clone() {
+                if u.numeric.contains(&t) {
+                    u.numeric.insert(src.clone());
+                }
+                if let Some(d) = u.sub_depth.get(&t).copied() {
+                    let e = u.sub_depth.entry(src).or_default();
+                    *e = (*e).max(d);
+                }
+            }
+        }
         u
     }
 

@@ -135,7 +135,10 @@ class Gen:
             return r.uniform(0.5, 2.0)
         if shape == "bool":
             return variant not in ("zeros", "negative")
-        if shape in ("float_list", "unknown"):
+        if shape == "unknown":
+            # never indexed, iterated or measured: most likely a number
+            return self.value("float", n, m, variant)
+        if shape == "float_list":
             return self.floats(n, variant)
         if shape == "int_list":
             return self.ints(n, variant)
@@ -170,7 +173,7 @@ def gen_args(params, n, variant, profile, gen):
         if shape == "unknown" and p.get("has_default"):
             break  # leave defaults alone
         nn, mm = n, n
-        is_container = shape.endswith("_list") or shape.endswith("_matrix") or shape in ("float_cube", "array1", "array2", "unknown")
+        is_container = shape.endswith("_list") or shape.endswith("_matrix") or shape in ("float_cube", "array1", "array2")
         if is_container:
             containers += 1
             if profile == "small-second" and containers == 2:
@@ -183,7 +186,7 @@ def generated_cases(params, seed, max_cases):
     shapes = {p["shape"] for p in params}
     has_float = bool(shapes & (FLOAT_SHAPES | {"unknown"}))
     has_int = bool(shapes & {"int_list", "int_matrix", "int"})
-    containers = sum(1 for p in params if p["shape"].endswith(("_list", "_matrix")) or p["shape"] in ("float_cube", "array1", "array2", "unknown"))
+    containers = sum(1 for p in params if p["shape"].endswith(("_list", "_matrix")) or p["shape"] in ("float_cube", "array1", "array2"))
     plan = [(0, "random"), (1, "random"), (2, "random"), (3, "random"), (5, "random"), (8, "random"),
             (13, "random"), (4, "zeros"), (6, "negative"), (7, "positive"), (24, "random"), (40, "random")]
     if has_float:
@@ -493,7 +496,7 @@ def mode_bench(req):
     # find a profile on which the original runs, and the size where it takes `target` seconds
     chosen = None
     captured = load_captured(req.get("captured_file"))
-    containers = sum(1 for p in params if p["shape"].endswith(("_list", "_matrix")) or p["shape"] in ("float_cube", "array1", "array2", "unknown"))
+    containers = sum(1 for p in params if p["shape"].endswith(("_list", "_matrix")) or p["shape"] in ("float_cube", "array1", "array2"))
     profiles = ["square"] + (["small-second"] if containers >= 2 else [])
     with contextlib.redirect_stdout(sink):
         for profile in profiles:

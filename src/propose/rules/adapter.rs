@@ -184,8 +184,9 @@ pub fn guard_lines(params: &[ParamPlan], py_name: &str, int_degree: usize, extra
                 checks.push(format!("{a} is None"));
                 arrays.push(a);
             }
-            Conv::Scalar => checks.push(format!("not _aiaccel_scalar_ok({})", p.name)),
-            Conv::Pass => {}
+            // an unknown parameter takes the fast path only as a plain number: a list would be a
+            // reflected list in Numba (an empty one cannot even be typed)
+            Conv::Scalar | Conv::Pass => checks.push(format!("not _aiaccel_scalar_ok({})", p.name)),
         }
     }
     let call_orig = format!("return {py_name}({})", params.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", "));
