@@ -82,6 +82,10 @@ pub struct RewriteArgs {
     /// A local GGUF model file (qwen2 architecture) instead of the default model.
     #[arg(long)]
     pub model: Option<PathBuf>,
+    /// Try the local model on at most this many functions (those the rules did not accelerate,
+    /// highest ranked first): generation on a CPU takes about a minute per candidate.
+    #[arg(long, default_value_t = 5)]
+    pub llm_functions: usize,
     #[command(flatten)]
     pub py: PythonArgs,
 }

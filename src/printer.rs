@@ -22,6 +22,11 @@ impl Printer {
         Printer { quiet: true, tty: false }
     }
 
+    /// Progress bars are drawn (not quiet, stderr is a terminal).
+    pub fn is_interactive(&self) -> bool {
+        !self.quiet && self.tty
+    }
+
     pub fn step(&self, msg: impl AsRef<str>) {
         if !self.quiet {
             eprintln!("{}", msg.as_ref());

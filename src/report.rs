@@ -63,6 +63,8 @@ pub struct Summary {
     pub numpy: String,
     pub numba: String,
     pub capture: String,
+    /// Per-proposer counters (the model's tokens, tok/s, model time).
+    pub proposers: std::collections::BTreeMap<String, serde_json::Value>,
     pub warnings: Vec<String>,
 }
 

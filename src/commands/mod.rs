@@ -20,7 +20,8 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Rule { code, apply: Some(target) } => rules::apply(&code, &target),
         Command::Doctor(a) => doctor::run(a, &printer),
         Command::Model { action } => match action {
-            ModelAction::List | ModelAction::Fetch { .. } => anyhow::bail!("this build of aiaccel has no local model support yet"),
+            ModelAction::List => crate::propose::local_model::model_list(),
+            ModelAction::Fetch { name } => crate::propose::local_model::model_fetch(name.as_deref(), &printer),
         },
     }
 }

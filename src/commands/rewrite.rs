@@ -101,6 +101,7 @@ pub fn run(args: RewriteArgs, printer: &Printer) -> Result<i32> {
     };
     let pb = printer.bar(functions.len() as u64, "rewrite");
     let mut module_cache: BTreeMap<String, String> = BTreeMap::new();
+    let mut llm_budget = args.llm_functions;
     for f in &functions {
         pb.set_message(f.id());
         let src = match module_cache.get(&f.path) {
@@ -113,7 +114,7 @@ pub fn run(args: RewriteArgs, printer: &Printer) -> Result<i32> {
         };
         let cap_file = captured.as_ref().and_then(|c| c.file_for(f));
         let cap_n = captured.as_ref().and_then(|c| c.counts.get(&verify::capture_id(f)).copied()).unwrap_or(0);
-        let fr = process_function(f, &src, &mut proposers, &verifier, &bencher, cap_file.as_deref(), cap_n, &snap, args.dry_run, printer, &pb)?;
+        let fr = process_function(f, &src, &mut proposers, &verifier, &bencher, cap_file.as_deref(), cap_n, &snap, args.dry_run, &mut llm_budget, &pb)?;
         let line = match fr.status {
             Status::Accepted => format!(
                 "  accepted {}: {:.1}x via {}{}",
@@ -131,6 +132,7 @@ pub fn run(args: RewriteArgs, printer: &Printer) -> Result<i32> {
     }
     pb.finish_and_clear();
     report.summary.seconds = started.elapsed().as_secs_f64();
+    report.summary.proposers = proposers.iter().filter_map(|p| p.stats().map(|s| (p.name(), s))).collect();
     report.finish();
     finish(&args, printer, &report)
 }
@@ -154,7 +156,7 @@ fn process_function(
     captured_n: usize,
     snap: &Snapshot,
     dry_run: bool,
-    printer: &Printer,
+    llm_budget: &mut usize,
     pb: &indicatif::ProgressBar,
 ) -> Result<FunctionReport> {
     let mut fr = FunctionReport {
@@ -177,83 +179,94 @@ fn process_function(
         return Ok(fr);
     }
     let ctx = ProposeContext { function: f, module_source: src, observed_inputs: None };
-    let mut candidates: Vec<(usize, Candidate)> = Vec::new();
     let mut misses = Vec::new();
-    for (pi, p) in proposers.iter_mut().enumerate() {
-        pb.set_message(format!("{} (proposing: {})", f.id(), p.name()));
-        match p.propose(&ctx) {
-            Ok(c) => candidates.extend(c.into_iter().map(|c| (pi, c))),
-            Err(e) => misses.push(format!("{} failed: {e:#}", p.name())),
+    let mut proposed = 0usize;
+    let mut accepted: Vec<Accepted> = Vec::new();
+    for pi in 0..proposers.len() {
+        if proposers[pi].only_as_fallback() {
+            if !accepted.is_empty() || *llm_budget == 0 {
+                continue; // a rule already made it faster (the model is for what rules cannot do), or no budget left
+            }
+            *llm_budget -= 1;
+        }
+        pb.set_message(format!("{} (proposing: {})", f.id(), proposers[pi].name()));
+        let candidates = match proposers[pi].propose(&ctx) {
+            Ok(c) => c,
+            Err(e) => {
+                misses.push(format!("{} failed: {e:#}", proposers[pi].name()));
+                continue;
+            }
+        };
+        proposed += candidates.len();
+        let mut queue: Vec<(Candidate, usize)> = candidates.into_iter().map(|c| (c, 0)).collect();
+        let mut i = 0;
+        while i < queue.len() {
+            let (cand, round) = queue[i].clone();
+            i += 1;
+            pb.set_message(format!("{} (verifying {})", f.id(), cand.label));
+            let t0 = Instant::now();
+            let outcome = match verifier.verify(f, src, &cand, captured)? {
+                Ok(o) => o,
+                Err(unverifiable) => {
+                    fr.status = Status::Skipped;
+                    fr.reason = format!("cannot be verified: {}", unverifiable.message());
+                    return Ok(fr);
+                }
+            };
+            let (verdict, verified) = outcome;
+            let mut cr = CandidateReport {
+                origin: cand.origin.to_string(),
+                label: cand.label.clone(),
+                verdict: verdict.short().replace(' ', "_"),
+                message: (!matches!(verdict, Verdict::Equivalent { .. })).then(|| verdict.message()),
+                speedup: None,
+                timing: None,
+                verify_s: t0.elapsed().as_secs_f64(),
+                bench_s: 0.0,
+            };
+            match verified {
+                Some(v) => {
+                    if fr.evidence.is_none() {
+                        fr.evidence = Some(v.evidence.clone());
+                    }
+                    pb.set_message(format!("{} (benchmarking {})", f.id(), cand.label));
+                    let t1 = Instant::now();
+                    let (bv, timing, acc) = bencher.bench(f, &v, captured)?;
+                    cr.bench_s = t1.elapsed().as_secs_f64();
+                    cr.speedup = timing.as_ref().map(|t| t.speedup());
+                    cr.timing = timing;
+                    match bv {
+                        BenchVerdict::Faster => cr.verdict = "accepted".into(),
+                        BenchVerdict::NotFaster { reason } => {
+                            cr.verdict = "not_faster".into();
+                            cr.message = Some(reason);
+                        }
+                        BenchVerdict::Failed { reason } => {
+                            cr.verdict = "bench_failed".into();
+                            cr.message = Some(reason);
+                        }
+                    }
+                    if let Some(a) = acc {
+                        accepted.push(a);
+                    }
+                }
+                None => {
+                    // the proposer may repair its own rejected candidate, up to 2 rounds
+                    if round < 2 && !matches!(verdict, Verdict::TimedOut { .. }) {
+                        pb.set_message(format!("{} (repairing {})", f.id(), cand.label));
+                        if let Ok(Some(fixed)) = proposers[pi].repair(&ctx, &cand, &verdict.message()) {
+                            queue.push((fixed, round + 1));
+                        }
+                    }
+                }
+            }
+            fr.candidates.push(cr);
         }
     }
-    if candidates.is_empty() {
+    if proposed == 0 {
         fr.status = Status::Skipped;
         fr.reason = format!("no rule or model proposed a rewrite{}", if misses.is_empty() { String::new() } else { format!(" ({})", misses.join("; ")) });
         return Ok(fr);
-    }
-    let mut accepted: Vec<Accepted> = Vec::new();
-    let mut queue: Vec<(usize, Candidate, usize)> = candidates.into_iter().map(|(p, c)| (p, c, 0)).collect();
-    let mut i = 0;
-    while i < queue.len() {
-        let (pi, cand, round) = queue[i].clone();
-        i += 1;
-        pb.set_message(format!("{} (verifying {})", f.id(), cand.label));
-        let t0 = Instant::now();
-        let outcome = match verifier.verify(f, src, &cand, captured)? {
-            Ok(o) => o,
-            Err(unverifiable) => {
-                fr.status = Status::Skipped;
-                fr.reason = format!("cannot be verified: {}", unverifiable.message());
-                return Ok(fr);
-            }
-        };
-        let (verdict, verified) = outcome;
-        let mut cr = CandidateReport {
-            origin: cand.origin.to_string(),
-            label: cand.label.clone(),
-            verdict: verdict.short().replace(' ', "_"),
-            message: (!matches!(verdict, Verdict::Equivalent { .. })).then(|| verdict.message()),
-            speedup: None,
-            timing: None,
-            verify_s: t0.elapsed().as_secs_f64(),
-            bench_s: 0.0,
-        };
-        match verified {
-            Some(v) => {
-                if fr.evidence.is_none() {
-                    fr.evidence = Some(v.evidence.clone());
-                }
-                pb.set_message(format!("{} (benchmarking {})", f.id(), cand.label));
-                let t1 = Instant::now();
-                let (bv, timing, acc) = bencher.bench(f, &v, captured)?;
-                cr.bench_s = t1.elapsed().as_secs_f64();
-                cr.speedup = timing.as_ref().map(|t| t.speedup());
-                cr.timing = timing;
-                match bv {
-                    BenchVerdict::Faster => cr.verdict = "accepted".into(),
-                    BenchVerdict::NotFaster { reason } => {
-                        cr.verdict = "not_faster".into();
-                        cr.message = Some(reason);
-                    }
-                    BenchVerdict::Failed { reason } => {
-                        cr.verdict = "bench_failed".into();
-                        cr.message = Some(reason);
-                    }
-                }
-                if let Some(a) = acc {
-                    accepted.push(a);
-                }
-            }
-            None => {
-                // a proposer may repair its own rejected candidate, up to 2 rounds
-                if round < 2 && !matches!(verdict, Verdict::TimedOut { .. }) {
-                    if let Ok(Some(fixed)) = proposers[pi].repair(&ctx, &cand, &verdict.message()) {
-                        queue.push((pi, fixed, round + 1));
-                    }
-                }
-            }
-        }
-        fr.candidates.push(cr);
     }
     let Some(best) = accepted.into_iter().max_by(|a, b| a.timing.speedup().partial_cmp(&b.timing.speedup()).unwrap_or(std::cmp::Ordering::Equal)) else {
         fr.status = Status::Rejected;
@@ -270,7 +283,6 @@ fn process_function(
         let (branch, _) = git::commit(snap, f, &best, src).with_context(|| format!("committing the rewrite of {}", f.id()))?;
         fr.branch = Some(branch);
     }
-    let _ = printer;
     Ok(fr)
 }
 

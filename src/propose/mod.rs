@@ -4,6 +4,7 @@
 //! says otherwise. It must never touch the user's repository; it sees only the HEAD snapshot text.
 
 pub mod rules;
+pub mod llm;
 pub mod local_model;
 
 use crate::discover::Function;
@@ -98,5 +99,15 @@ pub trait Proposer {
         _feedback: &str,
     ) -> anyhow::Result<Option<Candidate>> {
         Ok(None)
+    }
+
+    /// Counters for the run summary (tokens, model time), if the proposer keeps any.
+    fn stats(&self) -> Option<serde_json::Value> {
+        None
+    }
+
+    /// A costly proposer (a model) runs only where the cheap ones found no accepted rewrite.
+    fn only_as_fallback(&self) -> bool {
+        false
     }
 }

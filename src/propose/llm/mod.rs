@@ -105,6 +105,9 @@ pub struct LlmConfig {
     pub extract_retries: usize,
     /// Draw a progress bar on stderr.
     pub progress: bool,
+    /// Run only where the cheap proposers (rules) found no accepted rewrite: a model candidate
+    /// costs tens of seconds of CPU.
+    pub fallback_only: bool,
 }
 
 impl Default for LlmConfig {
@@ -117,6 +120,7 @@ impl Default for LlmConfig {
             max_new_tokens: 768,
             extract_retries: 1,
             progress: true,
+            fallback_only: true,
         }
     }
 }
@@ -330,6 +334,14 @@ impl Proposer for LlmProposer {
         format!("llm:{}", self.stats.model)
     }
 
+    fn stats(&self) -> Option<serde_json::Value> {
+        serde_json::to_value(LlmProposer::stats(self)).ok()
+    }
+
+    fn only_as_fallback(&self) -> bool {
+        self.config.fallback_only
+    }
+
     fn propose(&mut self, ctx: &ProposeContext<'_>) -> Result<Vec<Candidate>> {
         let mut out: Vec<Candidate> = Vec::new();
         let strategies = self.config.strategies.clone();
@@ -497,6 +509,9 @@ mod tests {
         assert_eq!((s.generations, s.candidates, s.prompt_tokens, s.generated_tokens), (2, 2, 20, 10));
         assert_eq!(s.model_seconds, 3.0);
         assert!(serde_json::to_string(&s).unwrap().contains("\"model\":\"fake-coder\""));
+        let via_trait = Proposer::stats(&p).unwrap();
+        assert_eq!(via_trait["generated_tokens"], 10);
+        assert!(p.only_as_fallback());
     }
 
     #[test]
