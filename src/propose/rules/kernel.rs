@@ -122,6 +122,12 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
         // int(nan) raises in Python and is garbage in compiled code
         extra.push(format!("not _aiaccel_finite({})", list_arrays.join(", ")));
     }
+    if converts_to_int {
+        // a NaN/inf scalar flowing into int() as well
+        for p in params.iter().filter(|p| matches!(p.conv, Conv::Scalar | Conv::Pass)) {
+            extra.push(format!("not _aiaccel_np.isfinite({})", p.name));
+        }
+    }
     let (guards, arrays) = adapter::guard_lines(&params, &pyname, 2, &extra);
     let mut lines: Vec<String> = Vec::new();
     if let Some(d) = &doc {
