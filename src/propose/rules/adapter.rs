@@ -160,10 +160,7 @@ pub fn is_float_expr(e: &Expr) -> bool {
                 found = true;
             }
         }
-        Expr::Attribute(a) if matches!(pyast::dotted(x).as_deref(), Some("math.pi" | "math.e" | "math.inf" | "math.nan" | "math.tau")) => {
-            let _ = a;
-            found = true
-        }
+        Expr::Attribute(_) if matches!(pyast::dotted(x).as_deref(), Some("math.pi" | "math.e" | "math.inf" | "math.nan" | "math.tau")) => found = true,
         _ => {}
     });
     found

@@ -52,7 +52,7 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
         return Err("uses constructs Numba cannot compile (dicts, sets, strings, try, with, lambda, nested def, generators)".into());
     }
     let param_names: BTreeSet<String> = params.iter().map(|p| p.name.clone()).collect();
-    let buffers = find_buffers(&def.body, module_src, &param_names, &params);
+    let buffers = find_buffers(&def.body, module_src, &param_names);
     let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
     for b in &buffers {
         // `[0.0] * -3` is an empty list; np.zeros(-3) raises
@@ -70,7 +70,7 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
         .iter()
         .filter(|p| matches!(p.conv, Conv::List { .. }))
         .map(|p| p.name.clone())
-        .chain(buffers_names(&def.body, &buffers, module_src))
+        .chain(buffers_names(&def.body, &buffers))
         .collect();
     if opts.parallel {
         let loops = parallel_loops(&def.body, &array_names);
@@ -305,7 +305,7 @@ fn indent4(text: &str) -> String {
     text.lines().map(|l| if l.trim().is_empty() { "\n".to_string() } else { format!("    {l}\n") }).collect()
 }
 
-fn buffers_names(body: &[Stmt], buffers: &[Buffer], src: &str) -> Vec<String> {
+fn buffers_names(body: &[Stmt], buffers: &[Buffer]) -> Vec<String> {
     let mut names = Vec::new();
     pyast::walk_stmts(body, &mut |s| {
         if let Stmt::Assign(a) = s {
@@ -316,7 +316,6 @@ fn buffers_names(body: &[Stmt], buffers: &[Buffer], src: &str) -> Vec<String> {
             }
         }
     });
-    let _ = src;
     names
 }
 
@@ -416,7 +415,7 @@ fn list_init(e: &Expr, src: &str) -> Option<(Vec<String>, String, Dtype)> {
     }
 }
 
-fn find_buffers(body: &[Stmt], src: &str, params: &BTreeSet<String>, _plans: &[ParamPlan]) -> Vec<Buffer> {
+fn find_buffers(body: &[Stmt], src: &str, params: &BTreeSet<String>) -> Vec<Buffer> {
     // every assignment of each local name
     let mut assigns: BTreeMap<String, usize> = BTreeMap::new();
     pyast::walk_stmts(body, &mut |s| {
@@ -646,10 +645,8 @@ fn parallel_loops(body: &[Stmt], arrays: &BTreeSet<String>) -> Vec<std::ops::Ran
 /// array, reads of stored arrays are at `[i]` too, scalars are private or `+=` reductions.
 fn independent(body: &[Stmt], i: &str, arrays: &BTreeSet<String>, after: &[Stmt]) -> bool {
     let mut ok = true;
-    let mut has_work = false;
     pyast::walk_stmts(body, &mut |s| match s {
         Stmt::Break(_) | Stmt::Return(_) | Stmt::Raise(_) | Stmt::Global(_) | Stmt::Nonlocal(_) => ok = false,
-        Stmt::For(_) | Stmt::While(_) => has_work = true,
         _ => {}
     });
     if !ok {

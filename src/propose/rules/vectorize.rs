@@ -27,7 +27,6 @@ struct LoopCtx<'a> {
     /// Arrays referenced, by parameter name.
     used: BTreeSet<String>,
     uses_minmax: bool,
-    degree_ok: bool,
 }
 
 impl<'a> LoopCtx<'a> {
@@ -37,7 +36,7 @@ impl<'a> LoopCtx<'a> {
 
     /// Build from a loop header; None if it is not one of the supported forms.
     fn new(target: &Expr, iter: &Expr, params: &'a [ParamPlan]) -> Option<LoopCtx<'a>> {
-        let mut cx = LoopCtx { value_vars: vec![], index_var: None, length: String::new(), guards: vec![], params, used: BTreeSet::new(), uses_minmax: false, degree_ok: true };
+        let mut cx = LoopCtx { value_vars: vec![], index_var: None, length: String::new(), guards: vec![], params, used: BTreeSet::new(), uses_minmax: false };
         match (target, iter) {
             (Expr::Name(v), Expr::Name(x)) => {
                 cx.list_param(x.id.as_str())?;
@@ -168,10 +167,6 @@ impl<'a> LoopCtx<'a> {
                     }
                     _ => return None,
                 };
-                if matches!(np, "minimum" | "maximum") {
-                    // Python's min/max keep the first argument's type on ties (min(0, 0.0) is 0)
-                    self.degree_ok = self.degree_ok && true;
-                }
                 let args: Option<Vec<String>> = c.args.iter().map(|a| self.vec(a, src, loop_locals)).collect();
                 let args = args?;
                 let float_fn = name.starts_with("math.");
@@ -218,11 +213,6 @@ impl<'a> LoopCtx<'a> {
 /// Does the expression mention an array (so the NumPy form is an array, not a scalar)?
 fn has_array(v: &str) -> bool {
     v.contains("_a_")
-}
-
-/// Mixed int/float element types differ between Python (`min(0, 0.5)` is int 0) and NumPy.
-fn type_preserving(v: &str) -> bool {
-    !v.is_empty()
 }
 
 pub enum Kind {
@@ -299,7 +289,7 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, kind: K
                 }
                 let Some(mut cx) = LoopCtx::new(&fl.target, &fl.iter, &params) else { continue };
                 let Some(v) = cx.vec(elt, module_src, &BTreeSet::new()) else { continue };
-                if !has_array(&v) || !type_preserving(&v) {
+                if !has_array(&v) {
                     continue;
                 }
                 let indent = " ".repeat(pyast::range(s).start - pyast::line_start(module_src, pyast::range(s).start));
