@@ -53,6 +53,38 @@ pub struct PythonArgs {
     pub python: Option<PathBuf>,
 }
 
+/// Limits of the sandbox every run of repo or candidate code gets.
+#[derive(Args, Debug, Clone)]
+pub struct SandboxArgs {
+    /// Wall-clock limit for one verification run, in seconds (the whole process group is killed).
+    #[arg(long, default_value_t = 120)]
+    pub timeout: u64,
+    /// Address-space limit of each run, in MiB.
+    #[arg(long, default_value_t = 8192)]
+    pub memory_limit: u64,
+    /// CPU-time limit of each run, in seconds.
+    #[arg(long, default_value_t = 600)]
+    pub cpu_limit: u64,
+    /// Largest file a run may write, in MiB.
+    #[arg(long, default_value_t = 256)]
+    pub file_limit: u64,
+    /// Do not put runs in a private network namespace (the audit hook still refuses sockets).
+    #[arg(long)]
+    pub no_network_isolation: bool,
+}
+
+impl SandboxArgs {
+    pub fn limits(&self) -> crate::python::Limits {
+        crate::python::Limits {
+            memory_bytes: self.memory_limit << 20,
+            cpu_seconds: self.cpu_limit,
+            file_bytes: self.file_limit << 20,
+            isolate_network: !self.no_network_isolation,
+            ..Default::default()
+        }
+    }
+}
+
 #[derive(Args, Debug)]
 pub struct RewriteArgs {
     /// A git repository, or a folder inside one.
@@ -88,6 +120,8 @@ pub struct RewriteArgs {
     pub llm_functions: usize,
     #[command(flatten)]
     pub py: PythonArgs,
+    #[command(flatten)]
+    pub sandbox: SandboxArgs,
 }
 
 #[derive(Args, Debug)]
@@ -110,6 +144,8 @@ pub struct CheckArgs {
     pub min_speedup: f64,
     #[command(flatten)]
     pub py: PythonArgs,
+    #[command(flatten)]
+    pub sandbox: SandboxArgs,
 }
 
 #[derive(Args, Debug)]

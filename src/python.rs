@@ -11,7 +11,7 @@
 use crate::paths;
 use crate::printer::Printer;
 use anyhow::{anyhow, bail, Context, Result};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -50,18 +50,72 @@ pub enum ScriptOutcome {
     NoReply { status: String, stderr_tail: String },
 }
 
-/// Settings for one script run. Issue #6's sandbox wraps this.
+/// Settings for one script run.
 #[derive(Debug, Clone)]
 pub struct RunSpec {
     pub cwd: PathBuf,
     pub timeout: Duration,
     pub env: Vec<(String, String)>,
+    /// Limits and refusals for untrusted code; `None` for aiaccel's own probes.
+    pub sandbox: Option<Sandbox>,
+}
+
+/// The sandbox every run of candidate or repo code gets (issue #6). The kernel enforces the
+/// rlimits and the network namespace; the harness's audit hook refuses sockets, processes,
+/// signals to other processes and writes outside `write_roots`, whatever the namespace allows.
+#[derive(Debug, Clone)]
+pub struct Sandbox {
+    pub limits: Limits,
+    /// The only places code may write to (the temp copy of the snapshot, its HOME and TMPDIR).
+    pub write_roots: Vec<PathBuf>,
+    /// A fresh HOME (and TMPDIR below it) inside the temp dir.
+    pub home: PathBuf,
+}
+
+/// Resource limits; each is a setting (`[tool.aiaccel.sandbox]` or the flags) and shows in the
+/// report when it fired.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Limits {
+    /// RLIMIT_AS: address space in bytes. Numba and OpenBLAS reserve a lot of virtual memory, so
+    /// this is generous; it stops a runaway allocation, not a big working set.
+    pub memory_bytes: u64,
+    /// RLIMIT_CPU in seconds (a backstop: the wall-clock timeout normally fires first).
+    pub cpu_seconds: u64,
+    /// RLIMIT_FSIZE: the largest file a run may write.
+    pub file_bytes: u64,
+    /// RLIMIT_NPROC (processes and threads of the user; root is exempt, the audit hook is not).
+    pub processes: u64,
+    /// Most bytes read back from the child's stdout and stderr; the rest is discarded.
+    pub output_bytes: usize,
+    /// Run in a new network namespace (only a loopback that is down) where the kernel allows it.
+    pub isolate_network: bool,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            memory_bytes: 8 << 30,
+            cpu_seconds: 600,
+            file_bytes: 256 << 20,
+            processes: 4096,
+            output_bytes: 16 << 20,
+            isolate_network: true,
+        }
+    }
+}
+
+/// Environment variables that never reach sandboxed code: anything that looks like a secret.
+pub fn is_secret_env(name: &str) -> bool {
+    let n = name.to_ascii_uppercase();
+    const WORDS: &[&str] = &["TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL", "API_KEY", "APIKEY", "ACCESS_KEY", "PRIVATE_KEY", "AUTH", "COOKIE", "SESSION"];
+    const PREFIXES: &[&str] = &["AWS_", "AZURE_", "GCP_", "GOOGLE_", "GITHUB_", "GH_", "GITLAB_", "HF_", "HUGGING", "OPENAI_", "ANTHROPIC_", "SSH_", "GPG_", "NPM_", "PYPI_", "TWINE_", "DOCKER_", "KUBE", "VAULT_", "CI_JOB_"];
+    WORDS.iter().any(|w| n.contains(w)) || PREFIXES.iter().any(|p| n.starts_with(p)) || n == "NETRC" || n.ends_with("_KEY")
 }
 
 impl Interpreter {
     pub fn probe(path: &Path, source: &str) -> Result<Interpreter> {
         let tmp = tempfile::tempdir()?;
-        let spec = RunSpec { cwd: tmp.path().to_path_buf(), timeout: Duration::from_secs(60), env: vec![] };
+        let spec = RunSpec { cwd: tmp.path().to_path_buf(), timeout: Duration::from_secs(60), env: vec![], sandbox: None };
         let fake = Interpreter {
             path: path.to_path_buf(),
             version: String::new(),
@@ -97,6 +151,20 @@ impl Interpreter {
 }
 
 fn run_process(python: &Path, flags: &[&str], script: &Path, request: &Value, spec: &RunSpec) -> Result<ScriptOutcome> {
+    // A per-run nonce in the reply tag: code under test that prints a forged reply is not believed.
+    let nonce = format!("{:016x}", rand_u64());
+    let tag = format!("{TAG}{nonce}@@");
+    let mut request = request.clone();
+    if let Some(o) = request.as_object_mut() {
+        o.insert("tag".into(), Value::String(tag.clone()));
+        if let Some(sb) = &spec.sandbox {
+            o.insert(
+                "sandbox".into(),
+                serde_json::json!({"write_roots": sb.write_roots, "limits": sb.limits}),
+            );
+        }
+    }
+    let output_cap = spec.sandbox.as_ref().map(|s| s.limits.output_bytes).unwrap_or(64 << 20);
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     rt.block_on(async {
         let mut cmd = tokio::process::Command::new(python);
@@ -108,6 +176,28 @@ fn run_process(python: &Path, flags: &[&str], script: &Path, request: &Value, sp
             .stderr(Stdio::piped())
             .process_group(0)
             .kill_on_drop(true);
+        if let Some(sb) = &spec.sandbox {
+            // scrubbed environment: no secrets, a fresh HOME and TMPDIR
+            for (k, _) in std::env::vars_os() {
+                if let Some(k) = k.to_str() {
+                    if is_secret_env(k) {
+                        cmd.env_remove(k);
+                    }
+                }
+            }
+            let tmp = sb.home.join("tmp");
+            std::fs::create_dir_all(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+            cmd.env("HOME", &sb.home).env("TMPDIR", &tmp).env("TEMP", &tmp).env("TMP", &tmp);
+            cmd.env_remove("XDG_CONFIG_HOME").env_remove("XDG_CACHE_HOME").env_remove("XDG_DATA_HOME");
+            let limits = sb.limits;
+            // SAFETY: between fork and exec only async-signal-safe calls (setrlimit, unshare).
+            unsafe {
+                cmd.pre_exec(move || {
+                    apply_limits(&limits);
+                    Ok(())
+                });
+            }
+        }
         for (k, v) in &spec.env {
             cmd.env(k, v);
         }
@@ -115,35 +205,134 @@ fn run_process(python: &Path, flags: &[&str], script: &Path, request: &Value, sp
             .spawn()
             .with_context(|| format!("could not start {}", python.display()))?;
         let pid = child.id().map(|p| p as i32);
-        let body = serde_json::to_vec(request)?;
+        let body = serde_json::to_vec(&request)?;
         let mut stdin = child.stdin.take().ok_or_else(|| anyhow!("no stdin"))?;
+        let stdout = child.stdout.take().ok_or_else(|| anyhow!("no stdout"))?;
+        let stderr = child.stderr.take().ok_or_else(|| anyhow!("no stderr"))?;
         // The request is small; write it and close stdin so the script can read to EOF.
         tokio::io::AsyncWriteExt::write_all(&mut stdin, &body).await.ok();
         drop(stdin);
         let started = Instant::now();
-        let waited = tokio::time::timeout(spec.timeout, child.wait_with_output()).await;
+        let out_task = tokio::spawn(read_bounded(stdout, output_cap, Some(tag.clone())));
+        let err_task = tokio::spawn(read_bounded(stderr, output_cap, None));
+        let waited = tokio::time::timeout(spec.timeout, child.wait()).await;
         // Whatever happened, nothing of the group may outlive the call.
         if let Some(pid) = pid {
             unsafe {
                 libc::killpg(pid, libc::SIGKILL);
             }
         }
-        match waited {
-            Err(_) => Ok(ScriptOutcome::TimedOut { after: started.elapsed(), stderr_tail: String::new() }),
-            Ok(Err(e)) => Err(anyhow!(e).context("waiting for the Python process")),
-            Ok(Ok(output)) => {
-                let stdout = String::from_utf8_lossy(&output.stdout);
-                let stderr = String::from_utf8_lossy(&output.stderr);
-                let tail = tail(&stderr, 2000);
-                match stdout.lines().rev().find_map(|l| l.strip_prefix(TAG)) {
-                    Some(json) => Ok(ScriptOutcome::Reply(
-                        serde_json::from_str(json).context("the harness replied with malformed JSON")?,
-                    )),
-                    None => Ok(ScriptOutcome::NoReply { status: describe_status(&output.status), stderr_tail: tail }),
+        let status = match waited {
+            Err(_) => {
+                let _ = child.kill().await;
+                None
+            }
+            Ok(Err(e)) => return Err(anyhow!(e).context("waiting for the Python process")),
+            Ok(Ok(s)) => Some(s),
+        };
+        // the group is dead, so the pipes close; a grandchild that escaped the group cannot hold us
+        let grace = Duration::from_secs(5);
+        let out = tokio::time::timeout(grace, out_task).await.ok().and_then(|r| r.ok()).unwrap_or_default();
+        let err = tokio::time::timeout(grace, err_task).await.ok().and_then(|r| r.ok()).unwrap_or_default();
+        let mut stderr_tail = tail(&String::from_utf8_lossy(&err.tail), 2000);
+        if out.discarded + err.discarded > 0 {
+            stderr_tail.push_str(&format!("\n[output limit: {} bytes of output discarded]", out.discarded + err.discarded));
+        }
+        let Some(status) = status else {
+            return Ok(ScriptOutcome::TimedOut { after: started.elapsed(), stderr_tail });
+        };
+        match out.reply {
+            Some(json) => Ok(ScriptOutcome::Reply(serde_json::from_str(&json).context("the harness replied with malformed JSON")?)),
+            None => Ok(ScriptOutcome::NoReply { status: describe_status(&status), stderr_tail }),
+        }
+    })
+}
+
+/// What came back on one pipe: the last tagged reply line (stdout) and a bounded tail.
+#[derive(Default)]
+struct Collected {
+    reply: Option<String>,
+    tail: Vec<u8>,
+    discarded: usize,
+}
+
+/// Read a pipe to EOF keeping at most `cap` bytes: a candidate that prints 100 MB costs us a
+/// bounded buffer, not 100 MB. On stdout, lines starting with `tag` are the reply.
+async fn read_bounded<R: tokio::io::AsyncRead + Unpin>(mut r: R, cap: usize, tag: Option<String>) -> Collected {
+    use tokio::io::AsyncReadExt;
+    let mut c = Collected::default();
+    let mut line: Vec<u8> = Vec::new();
+    let mut line_overflow = false;
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = match r.read(&mut buf).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        for &b in &buf[..n] {
+            if tag.is_some() {
+                if b == b'\n' {
+                    if !line_overflow {
+                        if let Some(rest) = line.strip_prefix(tag.as_deref().unwrap().as_bytes()) {
+                            c.reply = Some(String::from_utf8_lossy(rest).into_owned());
+                        }
+                    }
+                    line.clear();
+                    line_overflow = false;
+                } else if line.len() < cap {
+                    line.push(b);
+                } else {
+                    line_overflow = true;
                 }
             }
         }
-    })
+        c.tail.extend_from_slice(&buf[..n]);
+        if c.tail.len() > 2 * 8192 {
+            let drop_n = c.tail.len() - 8192;
+            c.tail.drain(..drop_n);
+        }
+        c.discarded = c.discarded.saturating_add(n);
+    }
+    if line_overflow {
+        c.reply = None;
+    }
+    // `discarded` counts bytes beyond the cap only
+    c.discarded = c.discarded.saturating_sub(cap);
+    c
+}
+
+fn rand_u64() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0));
+    h.write_u32(std::process::id());
+    h.finish()
+}
+
+/// Runs in the forked child before exec: rlimits, then a private network namespace.
+fn apply_limits(l: &Limits) {
+    unsafe fn set(res: libc::__rlimit_resource_t, v: u64) {
+        let cur = {
+            let mut r = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+            libc::getrlimit(res, &mut r);
+            r
+        };
+        // never raise a limit the user already lowered
+        let v = if cur.rlim_max != libc::RLIM_INFINITY { v.min(cur.rlim_max) } else { v };
+        let r = libc::rlimit { rlim_cur: v, rlim_max: v };
+        libc::setrlimit(res, &r);
+    }
+    unsafe {
+        set(libc::RLIMIT_AS, l.memory_bytes);
+        set(libc::RLIMIT_CPU, l.cpu_seconds);
+        set(libc::RLIMIT_FSIZE, l.file_bytes);
+        set(libc::RLIMIT_NPROC, l.processes);
+        set(libc::RLIMIT_CORE, 0);
+        if l.isolate_network {
+            // fails without CAP_SYS_ADMIN; the audit hook still refuses sockets then
+            libc::unshare(libc::CLONE_NEWNET);
+        }
+    }
 }
 
 fn describe_status(status: &std::process::ExitStatus) -> String {
@@ -151,8 +340,25 @@ fn describe_status(status: &std::process::ExitStatus) -> String {
     match (status.code(), status.signal()) {
         (Some(c), _) => format!("exit code {c}"),
         (None, Some(libc::SIGSEGV)) => "killed by SIGSEGV (segmentation fault)".into(),
+        (None, Some(libc::SIGXCPU)) => "killed by SIGXCPU (CPU-time limit)".into(),
+        (None, Some(libc::SIGXFSZ)) => "killed by SIGXFSZ (file-size limit)".into(),
         (None, Some(s)) => format!("killed by signal {s}"),
         _ => "unknown status".into(),
+    }
+}
+
+/// Which sandbox limit, if any, explains a process that died without a reply.
+pub fn limit_from_status(status: &str, stderr_tail: &str) -> Option<&'static str> {
+    if status.contains("CPU-time limit") {
+        Some("cpu_time")
+    } else if status.contains("file-size limit") {
+        Some("file_size")
+    } else if stderr_tail.contains("[output limit:") {
+        Some("output")
+    } else if stderr_tail.contains("MemoryError") || stderr_tail.contains("std::bad_alloc") {
+        Some("memory")
+    } else {
+        None
     }
 }
 

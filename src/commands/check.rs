@@ -40,7 +40,8 @@ pub fn run(args: CheckArgs, printer: &Printer) -> Result<i32> {
         assumes: String::new(),
     };
     let interp = crate::python::resolve(args.py.python.as_deref(), &snap.root, printer)?;
-    let ws = Workspace::new(&snap)?;
+    let mut ws = Workspace::new(&snap)?;
+    ws.limits = args.sandbox.limits();
     let captured = if args.no_capture {
         None
     } else {
@@ -48,7 +49,7 @@ pub fn run(args: CheckArgs, printer: &Printer) -> Result<i32> {
         Some(c)
     };
     let cap_file = captured.as_ref().and_then(|c| c.file_for(&f));
-    let verifier = Verifier { interp: &interp, ws: &ws, settings: verify::Settings::default() };
+    let verifier = Verifier { interp: &interp, ws: &ws, settings: verify::Settings { timeout: Duration::from_secs(args.sandbox.timeout), ..Default::default() } };
     printer.step(format!("verifying {} against {}", f.id(), args.candidate.display()));
     let (verdict, verified) = match verifier.verify(&f, &src, &cand, cap_file.as_deref())? {
         Ok(x) => x,
@@ -59,6 +60,7 @@ pub fn run(args: CheckArgs, printer: &Printer) -> Result<i32> {
         "path": f.path,
         "verdict": verdict,
         "equivalent": matches!(verdict, Verdict::Equivalent { .. }),
+        "sandbox": ws.sandbox_seen.borrow().clone(),
     });
     if let Some(v) = &verified {
         if !args.no_bench {

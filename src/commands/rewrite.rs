@@ -63,7 +63,8 @@ pub fn run(args: RewriteArgs, printer: &Printer) -> Result<i32> {
     report.summary.python = format!("{} ({})", interp.path.display(), interp.version);
     report.summary.numpy = interp.numpy.clone().unwrap_or_default();
     report.summary.numba = interp.numba.clone().unwrap_or_default();
-    let ws = Workspace::new(&snap)?;
+    let mut ws = Workspace::new(&snap)?;
+    ws.limits = args.sandbox.limits();
 
     // real inputs from the repo's own tests
     let targets: Vec<&Function> = functions.iter().filter(|f| !matches!(f.kind, FunctionKind::Method)).collect();
@@ -92,7 +93,7 @@ pub fn run(args: RewriteArgs, printer: &Printer) -> Result<i32> {
         }
     }
 
-    let verifier = Verifier { interp: &interp, ws: &ws, settings: verify::Settings::default() };
+    let verifier = Verifier { interp: &interp, ws: &ws, settings: verify::Settings { timeout: Duration::from_secs(args.sandbox.timeout), ..Default::default() } };
     let bencher = Bencher {
         interp: &interp,
         ws: &ws,

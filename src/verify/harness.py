@@ -24,13 +24,147 @@ import time
 import traceback
 import contextlib
 
-TAG = "@@AIACCEL@@"
+TAG = "@@AIACCEL@@"  # aiaccel sends a per-run tag with a nonce; a forged reply is not believed
 _REAL_STDOUT = sys.stdout
 
 
 def reply(obj):
     _REAL_STDOUT.write(TAG + json.dumps(obj, default=repr) + "\n")
     _REAL_STDOUT.flush()
+
+
+# ---------------------------------------------------------------- sandbox (issue #6)
+#
+# The kernel side (rlimits, network namespace, process group, scrubbed env, temp HOME) is set up
+# by aiaccel before exec. This audit hook is the part that holds in any case: it refuses sockets,
+# new processes, signals to other processes and writes outside the allowed roots. Each refusal
+# is recorded; code that catches the PermissionError and carries on is still caught.
+
+REFUSED = []  # (what, detail), in order
+
+
+class SandboxRefusal(PermissionError):
+    pass
+
+
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+_PATH_EVENTS = {
+    "os.remove": 1, "os.rmdir": 1, "os.mkdir": 1, "os.chmod": 1, "os.chown": 1, "os.truncate": 1,
+    "os.utime": 1, "os.setxattr": 1, "os.removexattr": 1, "shutil.rmtree": 1, "os.chflags": 1,
+    "os.rename": 2, "os.link": 2, "os.symlink": 2,
+}
+_PROCESS_EVENTS = {"os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "os.forkpty", "subprocess.Popen", "pty.spawn", "os.startfile"}
+_NET_EVENTS = {"socket.connect", "socket.bind", "socket.sendto", "socket.sendmsg", "socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyaddr", "socket.getnameinfo"}
+
+
+def install_sandbox(cfg):
+    roots = [os.path.realpath(r) for r in cfg.get("write_roots", [])]
+    allowed_files = {"/dev/null", "/dev/zero", "/dev/urandom", "/dev/random"}
+    me = os.getpid()
+    busy = [False]
+
+    def inside(path):
+        if isinstance(path, int):
+            return True  # an fd we already hold
+        if isinstance(path, bytes):
+            path = os.fsdecode(path)
+        path = os.fspath(path)
+        full = os.path.realpath(os.path.join(os.getcwd(), path))
+        if full in allowed_files:
+            return True
+        return any(full == r or full.startswith(r + os.sep) for r in roots)
+
+    def refuse(what, detail):
+        REFUSED.append((what, detail))
+        raise SandboxRefusal("aiaccel sandbox: %s refused (%s)" % (what, detail))
+
+    def hook(event, args):
+        if busy[0]:
+            return
+        if event == "open":
+            path, mode, flags = (list(args) + [None, None, None])[:3]
+            writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (isinstance(flags, int) and flags & _WRITE_FLAGS)
+            if not writing or path is None:
+                return
+            busy[0] = True
+            try:
+                ok = inside(path)
+            finally:
+                busy[0] = False
+            if not ok:
+                refuse("writing a file outside the temp dir", str(path)[:200])
+        elif event in _PATH_EVENTS:
+            busy[0] = True
+            try:
+                paths = [a for a in args[: _PATH_EVENTS[event]] if isinstance(a, (str, bytes, os.PathLike))]
+                ok = all(inside(p) for p in paths)
+            finally:
+                busy[0] = False
+            if not ok:
+                refuse(event + " outside the temp dir", " ".join(str(p)[:120] for p in paths))
+        elif event in _PROCESS_EVENTS:
+            refuse("starting a process", event)
+        elif event in ("os.kill", "os.killpg"):
+            pid = args[0] if args else None
+            if event == "os.kill" and pid in (me, 0) or (event == "os.killpg" and pid == os.getpgrp()):
+                return
+            refuse("signalling another process", "%s(%r)" % (event, tuple(args)))
+        elif event == "socket.__new__":
+            family = args[1] if len(args) > 1 else None
+            import socket as _s
+
+            if family not in (getattr(_s, "AF_UNIX", -1),):
+                refuse("opening a network socket", "family %r" % (family,))
+        elif event in _NET_EVENTS:
+            refuse("network access", "%s %s" % (event, short_repr(args[1:] if event.startswith("socket.") and len(args) > 1 else args, 120)))
+
+    sys.addaudithook(hook)
+
+
+def network_isolated():
+    """True when this process sits in a network namespace with nothing but loopback."""
+    try:
+        import socket
+
+        return [n for _, n in socket.if_nameindex()] in (["lo"], [])
+    except Exception:
+        return False
+
+
+_FD1_LOG = None  # under the sandbox, fd 1 goes to this file: output written past sys.stdout is still seen
+
+
+def divert_fd1():
+    """Keep a private copy of the reply channel and point fd 1 at a file in the temp dir."""
+    global _REAL_STDOUT, _FD1_LOG
+    reply_fd = os.dup(1)
+    _REAL_STDOUT = os.fdopen(reply_fd, "w", closefd=True)
+    tmp = os.environ.get("TMPDIR") or os.getcwd()
+    _FD1_LOG = open(os.path.join(tmp, "aiaccel-fd1-%d.log" % os.getpid()), "w+b")
+    os.dup2(_FD1_LOG.fileno(), 1)
+
+
+def fd1_size():
+    if _FD1_LOG is None:
+        return 0
+    try:
+        sys.__stdout__.flush()
+    except Exception:
+        pass
+    return os.fstat(1).st_size
+
+
+def fd1_since(pos, limit=1_000_000):
+    end = fd1_size()
+    if end <= pos:
+        return ""
+    data = os.pread(_FD1_LOG.fileno(), min(end - pos, limit), pos)
+    text = data.decode("utf-8", "replace")
+    return text + ("...(truncated, %d bytes in all)" % (end - pos) if end - pos > limit else "")
+
+
+def refused_since(mark):
+    return ["%s: %s" % r for r in REFUSED[mark:]]
 
 
 def short_repr(x, limit=300):
@@ -234,6 +368,7 @@ def call(fn, case, seed):
     kwargs = {n: fast_copy(a) for n, a in case["kwargs"].items()}
     buf = io.StringIO()
     seed_all(seed)
+    pos = fd1_size()
     t0 = time.perf_counter()
     try:
         with contextlib.redirect_stdout(buf):
@@ -244,6 +379,9 @@ def call(fn, case, seed):
         exc = e
     dt = time.perf_counter() - t0
     out = buf.getvalue()
+    raw = fd1_since(pos)
+    if raw:
+        out += "[written to fd 1 directly:] " + raw
     if len(out) > 1_000_000:
         out = out[:1_000_000] + "...(truncated)"
     return {"value": value, "exc": exc, "args": args, "kwargs": kwargs, "stdout": out, "seconds": dt}
@@ -402,6 +540,8 @@ def mode_verify(req):
             raised += 1
         originals.append(a)
         usable.append(case)
+    if REFUSED:
+        return {"status": "unsafe_original", "message": "the original itself did something the sandbox refuses (%s); aiaccel will not verify it outside the sandbox" % "; ".join(refused_since(0)[:3])}
     if not usable:
         return {"status": "no_inputs", "message": "no inputs could be generated or captured"}
     if raised == len(usable):
@@ -413,13 +553,22 @@ def mode_verify(req):
         fn_cand = bound_callable(req["cand_module"], req["qualname"], req["kind"])
         import_s = time.perf_counter() - t0
     except Exception as e:
+        if REFUSED:
+            return {"status": "ok", "verdict": "refused", "limit": "audit", "message": "the candidate module, on import: %s" % "; ".join(refused_since(0)[:3])}
         return {"status": "ok", "verdict": "crashed", "message": "candidate module failed to import: %s: %s" % (type(e).__name__, short_repr(str(e), 400))}
     n_captured = sum(1 for c in usable if c["source"] == "captured")
     first_call_s = None
     for case, want in zip(usable, originals):
+        mark = len(REFUSED)
         got = call(fn_cand, case, req["seed"])
         if first_call_s is None:
             first_call_s = got["seconds"]
+        if len(REFUSED) > mark:
+            return {"status": "ok", "verdict": "refused", "limit": "audit", "message": "the candidate tried %s" % "; ".join(refused_since(mark)[:3]), "cases": len(usable), "captured": n_captured}
+        if isinstance(got["exc"], MemoryError) and not isinstance(want["exc"], MemoryError):
+            return {"status": "ok", "verdict": "refused", "limit": "memory", "message": "the candidate ran out of memory under the sandbox's address-space limit on %s" % case["label"], "cases": len(usable), "captured": n_captured}
+        if isinstance(got["exc"], OSError) and getattr(got["exc"], "errno", None) == 27 and not isinstance(want["exc"], OSError):
+            return {"status": "ok", "verdict": "refused", "limit": "file_size", "message": "the candidate wrote past the sandbox's file-size limit on %s" % case["label"], "cases": len(usable), "captured": n_captured}
         d = compare(cmp, want, got)
         if d is not None:
             return {
@@ -654,7 +803,15 @@ def mode_capture(req):
 
 
 def main():
+    global TAG
     req = json.loads(sys.stdin.read())
+    TAG = req.get("tag", TAG)
+    sandbox = req.get("sandbox")
+    netns = None
+    if sandbox is not None:
+        netns = network_isolated()
+        divert_fd1()
+        install_sandbox(sandbox)
     for p in reversed(req.get("sys_path", [])):
         sys.path.insert(0, p)
     if req.get("cwd"):
@@ -664,6 +821,8 @@ def main():
         out = handler(req)
     except Exception as e:
         out = {"status": "error", "message": "%s: %s" % (type(e).__name__, e), "traceback": traceback.format_exc()[-3000:]}
+    if sandbox is not None and isinstance(out, dict):
+        out["sandbox"] = {"network_isolated": netns, "refused": refused_since(0)[:20]}
     reply(out)
 
 

@@ -8,7 +8,7 @@
 use crate::discover::{Function, FunctionKind, ParamShape};
 use crate::git::Snapshot;
 use crate::propose::Candidate;
-use crate::python::{Interpreter, RunSpec, ScriptOutcome};
+use crate::python::{Interpreter, Limits, RunSpec, Sandbox, ScriptOutcome};
 use anyhow::{Context, Result};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -37,7 +37,13 @@ impl Default for Settings {
 /// A temp copy of the HEAD snapshot where originals and candidates are imported from.
 pub struct Workspace {
     _dir: tempfile::TempDir,
+    /// The temp dir holding `repo/` (the snapshot) and `home/` (HOME and TMPDIR of every run).
+    pub top: PathBuf,
     pub root: PathBuf,
+    /// The sandbox limits of every run in this workspace.
+    pub limits: Limits,
+    /// What the last sandboxed run reported about itself (network namespace, refusals).
+    pub sandbox_seen: std::cell::RefCell<Option<Value>>,
     pub sys_path: Vec<PathBuf>,
     counter: std::cell::Cell<usize>,
 }
@@ -45,15 +51,18 @@ pub struct Workspace {
 impl Workspace {
     pub fn new(snap: &Snapshot) -> Result<Workspace> {
         let dir = tempfile::Builder::new().prefix("aiaccel-snapshot-").tempdir().context("creating a temp dir")?;
-        let root = dir.path().join("repo");
+        // canonical: the sandbox compares real paths
+        let top = dir.path().canonicalize().unwrap_or_else(|_| dir.path().to_path_buf());
+        let root = top.join("repo");
         std::fs::create_dir_all(&root)?;
+        std::fs::create_dir_all(top.join("home"))?;
         snap.materialize(&root, 50_000_000)?;
         let mut sys_path = vec![root.clone()];
         if root.join("src").is_dir() {
             sys_path.push(root.join("src"));
         }
         std::fs::create_dir_all(root.join(".aiaccel"))?;
-        Ok(Workspace { _dir: dir, root, sys_path, counter: std::cell::Cell::new(0) })
+        Ok(Workspace { _dir: dir, top, root, limits: Limits::default(), sandbox_seen: Default::default(), sys_path, counter: std::cell::Cell::new(0) })
     }
 
     /// Write a spliced module next to the original; returns its importable name.
@@ -73,6 +82,16 @@ impl Workspace {
         Ok(module)
     }
 
+    /// Keep the sandbox part of a harness reply, with the limits in force, for the report.
+    pub fn note_sandbox(&self, reply: &Value) {
+        if let Some(sb) = reply.get("sandbox") {
+            let mut sb = sb.clone();
+            sb["audit_hook"] = json!(true);
+            sb["limits"] = json!(self.limits);
+            *self.sandbox_seen.borrow_mut() = Some(sb);
+        }
+    }
+
     pub fn scratch(&self) -> PathBuf {
         self.root.join(".aiaccel")
     }
@@ -86,7 +105,8 @@ impl Workspace {
         if boundscheck {
             env.push(("NUMBA_BOUNDSCHECK".into(), "1".into()));
         }
-        RunSpec { cwd: self.root.clone(), timeout, env }
+        let sandbox = Sandbox { limits: self.limits, write_roots: vec![self.top.clone()], home: self.top.join("home") };
+        RunSpec { cwd: self.root.clone(), timeout, env, sandbox: Some(sandbox) }
     }
 
     /// The request fields every harness mode shares.
@@ -147,6 +167,9 @@ pub enum Verdict {
     Invalid { message: String },
     Crashed { message: String },
     TimedOut { seconds: f64 },
+    /// A sandbox limit fired: `audit` (socket, process, signal, write outside the temp dir),
+    /// `memory`, `cpu_time`, `file_size`, `output`.
+    Refused { limit: String, message: String },
 }
 
 impl Verdict {
@@ -157,6 +180,7 @@ impl Verdict {
             Verdict::Invalid { .. } => "invalid",
             Verdict::Crashed { .. } => "crashed",
             Verdict::TimedOut { .. } => "timed out",
+            Verdict::Refused { .. } => "refused by the sandbox",
         }
     }
 
@@ -169,7 +193,8 @@ impl Verdict {
                 None => message.clone(),
             },
             Verdict::Invalid { message } | Verdict::Crashed { message } => message.clone(),
-            Verdict::TimedOut { seconds } => format!("did not finish within {seconds:.0} s"),
+            Verdict::TimedOut { seconds } => format!("did not finish within {seconds:.0} s (wall-clock limit; the process group was killed)"),
+            Verdict::Refused { limit, message } => format!("sandbox limit `{limit}` fired: {message}"),
         }
     }
 }
@@ -180,13 +205,15 @@ pub enum Unverifiable {
     OriginalRaises(String),
     Nondeterministic(String),
     NoInputs(String),
+    /// The original itself does what the sandbox refuses (network, processes, writes outside).
+    Unsafe(String),
     Error(String),
 }
 
 impl Unverifiable {
     pub fn message(&self) -> String {
         match self {
-            Unverifiable::OriginalRaises(m) | Unverifiable::Nondeterministic(m) | Unverifiable::NoInputs(m) | Unverifiable::Error(m) => m.clone(),
+            Unverifiable::OriginalRaises(m) | Unverifiable::Nondeterministic(m) | Unverifiable::NoInputs(m) | Unverifiable::Unsafe(m) | Unverifiable::Error(m) => m.clone(),
         }
     }
 }
@@ -253,10 +280,19 @@ impl Verifier<'_> {
         let v = match out {
             ScriptOutcome::TimedOut { after, .. } => return Ok(Ok((Verdict::TimedOut { seconds: after.as_secs_f64() }, None))),
             ScriptOutcome::NoReply { status, stderr_tail } => {
-                return Ok(Ok((Verdict::Crashed { message: format!("the Python process died ({status}): {}", crate::python::tail(stderr_tail.trim(), 400)) }, None)))
+                let fired = crate::python::limit_from_status(&status, &stderr_tail);
+                let message = format!("the Python process died ({status}): {}", crate::python::tail(stderr_tail.trim(), 400));
+                return Ok(Ok((
+                    match fired {
+                        Some(limit) => Verdict::Refused { limit: limit.into(), message },
+                        None => Verdict::Crashed { message },
+                    },
+                    None,
+                )));
             }
             ScriptOutcome::Reply(v) => v,
         };
+        self.ws.note_sandbox(&v);
         let status = v["status"].as_str().unwrap_or("error");
         let msg = v["message"].as_str().unwrap_or("").to_string();
         match status {
@@ -264,6 +300,7 @@ impl Verifier<'_> {
             "original_raises" => return Ok(Err(Unverifiable::OriginalRaises(msg))),
             "nondeterministic" => return Ok(Err(Unverifiable::Nondeterministic(msg))),
             "no_inputs" => return Ok(Err(Unverifiable::NoInputs(msg))),
+            "unsafe_original" => return Ok(Err(Unverifiable::Unsafe(msg))),
             _ => return Ok(Err(Unverifiable::Error(format!("{msg}{}", v["traceback"].as_str().map(|t| format!("\n{}", crate::python::tail(t, 800))).unwrap_or_default())))),
         }
         let num = |k: &str| v[k].as_u64().unwrap_or(0) as usize;
@@ -282,6 +319,7 @@ impl Verifier<'_> {
                 cases: num("cases"),
             },
             "crashed" => Verdict::Invalid { message: msg },
+            "refused" => Verdict::Refused { limit: v["limit"].as_str().unwrap_or("audit").to_string(), message: msg },
             other => Verdict::Crashed { message: format!("unexpected verdict {other:?}: {msg}") },
         };
         let verified = match &verdict {
