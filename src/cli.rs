@@ -108,6 +108,10 @@ pub struct RewriteArgs {
     /// Do not run the repo's tests to capture real inputs.
     #[arg(long)]
     pub no_capture: bool,
+    /// Continue an interrupted run of the same HEAD and settings: functions it finished are not
+    /// redone (their results come from the run journal in the cache dir).
+    #[arg(long)]
+    pub resume: bool,
     /// At most this many functions (the highest ranked).
     #[arg(long)]
     pub max_functions: Option<usize>,

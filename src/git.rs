@@ -127,7 +127,14 @@ impl Snapshot {
         let commit_obj = repo.find_commit(commit)?;
         for k in 1..1000 {
             let name = if k == 1 { base.to_string() } else { format!("{base}-{k}") };
-            if repo.find_branch(&name, git2::BranchType::Local).is_ok() {
+            if let Ok(existing) = repo.find_branch(&name, git2::BranchType::Local) {
+                // the same rewrite of the same HEAD (a run killed after its branch was made and
+                // then resumed): reuse it instead of making a duplicate
+                if let Ok(c) = existing.get().peel_to_commit() {
+                    if c.tree_id() == tree.id() && c.parent_ids().collect::<Vec<_>>() == vec![self.head] {
+                        return Ok((name, c.id()));
+                    }
+                }
                 continue;
             }
             match repo.branch(&name, &commit_obj, false) {

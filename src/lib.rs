@@ -20,6 +20,7 @@ pub mod commands;
 pub mod discover;
 pub mod edit;
 pub mod git;
+pub mod journal;
 pub mod paths;
 pub mod printer;
 pub mod propose;

@@ -7,7 +7,7 @@ use crate::discover::Function;
 use crate::verify::Evidence;
 use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Accepted,
@@ -15,7 +15,7 @@ pub enum Status {
     Skipped,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct CandidateReport {
     pub origin: String,
     pub label: String,
@@ -29,7 +29,7 @@ pub struct CandidateReport {
     pub bench_s: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct FunctionReport {
     pub path: String,
     pub function: String,

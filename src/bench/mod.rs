@@ -29,7 +29,7 @@ impl Default for Settings {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct SizeTiming {
     pub size: String,
     pub inputs: String,
@@ -39,7 +39,7 @@ pub struct SizeTiming {
     pub ratios: Vec<f64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Timing {
     pub sizes: Vec<SizeTiming>,
     pub compile_s: f64,

@@ -100,10 +100,33 @@ pub fn run(args: RewriteArgs, printer: &Printer) -> Result<i32> {
         settings: crate::bench::Settings { min_speedup: args.min_speedup, ..Default::default() },
         seed: verifier.settings.seed,
     };
+    let ids: Vec<String> = functions.iter().map(|f| f.id()).collect();
+    let root = snap.root.canonicalize().unwrap_or_else(|_| snap.root.clone());
+    let key = crate::journal::key(&[
+        &root.display().to_string(),
+        &snap.head.to_string(),
+        &ids.join(","),
+        &format!("llm={} model={:?} n={} min={} dry={}", !args.no_llm, args.model, args.llm_functions, args.min_speedup, args.dry_run),
+    ]);
+    let mut journal = crate::journal::Journal::open(&crate::paths::cache_dir(), &key, args.resume);
+    if let Some(w) = journal.warning.clone() {
+        printer.warn(&w);
+        report.summary.warnings.push(w);
+    }
+    if args.resume {
+        printer.step(format!("resuming: {} of {} functions already done ({})", journal.done.len().min(functions.len()), functions.len(), journal.path().display()));
+    }
     let pb = printer.bar(functions.len() as u64, "rewrite");
     let mut module_cache: BTreeMap<String, String> = BTreeMap::new();
     let mut llm_budget = args.llm_functions;
     for f in &functions {
+        if let Some(fr) = journal.done.get(&crate::journal::entry_id(&f.path, &f.qualname)) {
+            let status = serde_json::to_value(fr.status).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+            printer.line(&pb, format!("  resumed  {}: {status} in the earlier run{}", f.id(), fr.branch.as_ref().map(|b| format!(" -> {b}")).unwrap_or_default()));
+            report.functions.push(fr.clone());
+            pb.inc(1);
+            continue;
+        }
         pb.set_message(f.id());
         let src = match module_cache.get(&f.path) {
             Some(s) => s.clone(),
@@ -128,10 +151,17 @@ pub fn run(args: RewriteArgs, printer: &Printer) -> Result<i32> {
             Status::Skipped => format!("  skipped  {}: {}", f.id(), fr.reason.lines().next().unwrap_or("")),
         };
         printer.line(&pb, line);
+        journal.record(&fr);
         report.functions.push(fr);
         pb.inc(1);
     }
     pb.finish_and_clear();
+    if let Some(w) = journal.warning.take() {
+        if !report.summary.warnings.contains(&w) {
+            printer.warn(&w);
+            report.summary.warnings.push(w);
+        }
+    }
     report.summary.seconds = started.elapsed().as_secs_f64();
     report.summary.proposers = proposers.iter().filter_map(|p| p.stats().map(|s| (p.name(), s))).collect();
     report.finish();

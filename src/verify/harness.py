@@ -235,6 +235,22 @@ class Gen:
             return xs
         if variant == "positive":
             return [r.uniform(0.1, 10.0) for _ in range(n)]
+        if variant == "list_nan" and n > 0:
+            # a NaN in the data while the scalars stay finite (NaN-skipping kernels show here)
+            xs = [r.uniform(0.0, 1.0) for _ in range(n)]
+            xs[r.randrange(n)] = float("nan")
+            return xs
+        if variant == "cancel":
+            # big terms that cancel around small ones: any change of summation order shows
+            if n < 3:
+                return [1e16] * n
+            return [1e16] + [1.0] * (n - 2) + [-1e16]
+        if variant == "offset":
+            # a large common offset: one-pass variance formulas lose every digit here
+            return [1e9 + r.randint(1, 5) for _ in range(n)]
+        if variant == "edges":
+            # values on round decimal edges in [0, 1]: floor vs truncation vs rounding show here
+            return [r.randint(0, 10) / 10 for _ in range(n)]
         return [r.uniform(-10, 10) for _ in range(n)]
 
     def ints(self, n, variant):
@@ -247,6 +263,11 @@ class Gen:
             return [r.choice([1, -1]) * r.randint(2**61, 2**70) for _ in range(n)]
         if variant == "positive":
             return [r.randint(1, 100) for _ in range(n)]
+        if variant == "int_mid":
+            # each fits in int64, their products and sums need not
+            return [r.choice([1, -1]) * r.randint(2**31, 2**62) for _ in range(n)]
+        if variant == "int_edge":
+            return [2**62 + r.randint(0, 2**20) for _ in range(n)]
         return [r.randint(-100, 100) for _ in range(n)]
 
     def value(self, shape, n, m, variant):
@@ -256,6 +277,8 @@ class Gen:
         if shape == "int":
             if variant == "bigint":
                 return 2**64 + 3
+            if variant == "edges":
+                return 10
             return max(1, min(3, n)) if variant != "zeros" else 0
         if shape == "float":
             if variant in ("nan_inf", "one_nan"):
@@ -266,6 +289,10 @@ class Gen:
                 return r.uniform(-2000.0, 2000.0)
             if variant == "zeros":
                 return 0.0
+            if variant in ("edges", "list_nan"):
+                # alternately the lower and the upper end of [0, 1]
+                self.edge_toggle = not getattr(self, "edge_toggle", False)
+                return 0.0 if self.edge_toggle else 1.0
             return r.uniform(0.5, 2.0)
         if shape == "bool":
             return variant not in ("zeros", "negative")
@@ -325,13 +352,16 @@ def generated_cases(params, seed, max_cases):
             (13, "random"), (4, "zeros"), (6, "negative"), (7, "positive"), (24, "random"), (40, "random")]
     if has_float:
         plan += [(5, "nan_inf"), (9, "nan_inf"), (6, "int_for_float"), (1, "nan_inf"), (4, "wide"), (7, "wide"),
-                 (3, "huge"), (6, "one_nan"), (5, "one_nan"), (8, "one_nan"), (4, "one_nan")]
+                 (3, "huge"), (6, "one_nan"), (5, "one_nan"), (8, "one_nan"), (4, "one_nan"),
+                 (5, "list_nan"), (2, "list_nan"), (9, "cancel"), (17, "cancel"), (3, "offset"), (6, "offset"),
+                 (10, "edges"), (20, "edges")]
     if has_int:
-        plan += [(4, "bigint"), (1, "bigint"), (6, "bigint")]
+        plan += [(4, "bigint"), (1, "bigint"), (6, "bigint"), (1, "int_mid"), (2, "int_mid"), (5, "int_mid"), (2, "int_edge")]
     profiles = ["square"] + (["small-second"] if containers >= 2 else [])
     gen = Gen(seed)
     cases = []
     for profile in profiles:
+        gen.edge_toggle = False
         for n, variant in plan:
             args = gen_args(params, n, variant, profile, gen)
             cases.append({"source": "generated", "label": "%s n=%d %s" % (variant, n, profile), "args": args, "kwargs": {}})
@@ -491,6 +521,58 @@ def compare(cmp, want, got):
     return None
 
 
+_MUTABLE = (list, dict, set, bytearray)
+
+
+def _containers(x, path, out, depth=0):
+    """Mutable containers reachable from x (two levels down), by id -> path."""
+    t = type(x)
+    is_nd = t.__module__ == "numpy" and t.__name__ == "ndarray"
+    if isinstance(x, _MUTABLE) or is_nd:
+        out.setdefault(id(x), (path, x))
+    if depth >= 2 or is_nd:
+        return
+    if t in (list, tuple):
+        for i, y in enumerate(x[:64]):
+            _containers(y, "%s[%d]" % (path, i), out, depth + 1)
+    elif t is dict:
+        for i, (k, y) in enumerate(x.items()):
+            if i >= 64:
+                break
+            _containers(y, "%s[%r]" % (path, k), out, depth + 1)
+
+
+def alias_signature(o):
+    """Which parts of the return value ARE (or share memory with) the arguments. A rewrite that
+    returns the caller's list itself, where the original built a new one, is not equivalent:
+    writing to the result would change the input."""
+    if o["exc"] is not None:
+        return ()
+    ins = {}
+    for i, a in enumerate(o["args"]):
+        _containers(a, "argument %d" % i, ins)
+    for k, a in o["kwargs"].items():
+        _containers(a, "argument %s" % k, ins)
+    outs = {}
+    _containers(o["value"], "return value", outs)
+    sig = set()
+    arrays_in = [(p, x) for p, x in ins.values() if type(x).__name__ == "ndarray"]
+    for oid, (p, x) in outs.items():
+        if oid in ins:
+            sig.add((p, ins[oid][0]))
+        elif type(x).__name__ == "ndarray" and arrays_in:
+            import numpy as np
+
+            for ap, a in arrays_in:
+                if np.shares_memory(x, a):
+                    sig.add((p, ap))
+    return tuple(sorted(sig))
+
+
+def describe_aliasing(sig):
+    return ", ".join("%s is %s" % pair for pair in sig) or "no part of the result is an argument"
+
+
 def describe_outcome(o):
     if o["exc"] is not None:
         return "raises %s: %s" % (type(o["exc"]).__name__, short_repr(str(o["exc"]), 160))
@@ -558,6 +640,7 @@ def mode_verify(req):
         return {"status": "ok", "verdict": "crashed", "message": "candidate module failed to import: %s: %s" % (type(e).__name__, short_repr(str(e), 400))}
     n_captured = sum(1 for c in usable if c["source"] == "captured")
     first_call_s = None
+    kept = []  # (case, original's result, candidate's live result, its copy at return time)
     for case, want in zip(usable, originals):
         mark = len(REFUSED)
         got = call(fn_cand, case, req["seed"])
@@ -570,6 +653,15 @@ def mode_verify(req):
         if isinstance(got["exc"], OSError) and getattr(got["exc"], "errno", None) == 27 and not isinstance(want["exc"], OSError):
             return {"status": "ok", "verdict": "refused", "limit": "file_size", "message": "the candidate wrote past the sandbox's file-size limit on %s" % case["label"], "cases": len(usable), "captured": n_captured}
         d = compare(cmp, want, got)
+        if d is None:
+            aw, ag = alias_signature(want), alias_signature(got)
+            if aw != ag:
+                d = "aliasing: in the original %s; in the candidate %s" % (describe_aliasing(aw), describe_aliasing(ag))
+        if d is None and got["exc"] is None:
+            try:
+                kept.append((case, want, got["value"], fast_copy(got["value"])))
+            except Exception:
+                pass
         if d is not None:
             return {
                 "status": "ok",
@@ -584,6 +676,22 @@ def mode_verify(req):
                 "cases": len(usable),
                 "captured": n_captured,
             }
+    # results handed out earlier must not change when the function is called again
+    for case, want, live, snap in kept:
+        if Cmp(0.0, 0.0, True, True).same(snap, live) is not None:
+            return {
+                "status": "ok",
+                "verdict": "diverged",
+                "message": "shared mutable state: the result returned for %s changed when the candidate was called again later" % case["label"],
+                "counterexample": {"case": case["label"], "input": short_repr(case["args"], 400), "expected": short_repr(snap), "got": "after later calls: " + short_repr(live)},
+                "cases": len(usable),
+                "captured": n_captured,
+            }
+    # parallel candidates: large inputs, several runs, different thread counts
+    race = stress_parallel(req, fn_orig, fn_cand, cmp)
+    if race is not None:
+        race.update({"status": "ok", "verdict": "diverged", "cases": len(usable), "captured": n_captured})
+        return race
     shapes = sorted({", ".join(shape_of(a) for a in c["args"]) for c in usable if c["source"] == "captured"})
     return {
         "status": "ok",
@@ -598,6 +706,153 @@ def mode_verify(req):
         "import_s": import_s,
         "captured_shapes": shapes[:5],
     }
+
+
+_PARALLEL_MARKERS = ("prange", "parallel=True", "parallel = True", "ThreadPool", "concurrent.futures", "threading", "multiprocessing", "guvectorize", "target='parallel'", 'target="parallel"')
+
+
+def is_parallel(module_name):
+    mod = sys.modules.get(module_name)
+    path = getattr(mod, "__file__", None)
+    if not path:
+        return False
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except Exception:
+        return False
+    return any(m in text for m in _PARALLEL_MARKERS)
+
+
+def _first_index(node):
+    """For a[i][j] or a[i, j]: (base name, first index node)."""
+    inner = node
+    while isinstance(inner.value, __import__("ast").Subscript):
+        inner = inner.value
+    import ast
+
+    base = inner.value.id if isinstance(inner.value, ast.Name) else None
+    idx = inner.slice
+    if isinstance(idx, ast.Tuple) and idx.elts:
+        idx = idx.elts[0]
+    return base, idx
+
+
+def prange_races(module_name):
+    """Static race audit of every `prange` loop in the candidate module. Shared arrays may be
+    written, and read where written, only at an index whose first component is the loop
+    variable. A scatter like `counts[idx] += 1` races: correct on one thread, short on several,
+    and only visible on big inputs with idle cores, so it is refused by reading the code."""
+    import ast
+
+    mod = sys.modules.get(module_name)
+    path = getattr(mod, "__file__", None)
+    try:
+        with open(path, encoding="utf-8") as f:
+            tree = ast.parse(f.read())
+    except Exception:
+        return []
+    problems = []
+    for loop in ast.walk(tree):
+        if not isinstance(loop, ast.For) or not isinstance(loop.iter, ast.Call):
+            continue
+        fn = loop.iter.func
+        name = fn.attr if isinstance(fn, ast.Attribute) else getattr(fn, "id", None)
+        if name != "prange" or not isinstance(loop.target, ast.Name):
+            continue
+        var = loop.target.id
+        private = set()
+        for node in ast.walk(ast.Module(body=loop.body, type_ignores=[])):
+            targets = []
+            if isinstance(node, ast.Assign):
+                targets = node.targets
+            elif isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.For)):
+                targets = [node.target]
+            for t in targets:
+                for n in ast.walk(t):
+                    if isinstance(n, ast.Name) and isinstance(t, (ast.Name, ast.Tuple)):
+                        private.add(n.id)
+        stored = {}
+        for node in ast.walk(ast.Module(body=loop.body, type_ignores=[])):
+            if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store):
+                base, idx = _first_index(node)
+                if base is None or base in private:
+                    continue
+                stored.setdefault(base, []).append(node)
+                if not (isinstance(idx, ast.Name) and idx.id == var):
+                    problems.append("line %d: `%s` is written at an index that is not the prange variable `%s` (iterations may write the same element at once)" % (node.lineno, ast.unparse(node), var))
+        for node in ast.walk(ast.Module(body=loop.body, type_ignores=[])):
+            if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
+                inner = node
+                while isinstance(inner.value, ast.Subscript):
+                    inner = inner.value
+                base, idx = _first_index(node)
+                if base in stored and not (isinstance(idx, ast.Name) and idx.id == var):
+                    problems.append("line %d: `%s` is read at another iteration's index while the loop writes `%s`" % (node.lineno, ast.unparse(node), base))
+    return problems
+
+
+def stress_parallel(req, fn_orig, fn_cand, cmp):
+    """A data race is invisible on 40 elements. For a parallel candidate, grow the input until
+    the original takes about half a second (or 10^6 elements), then run the candidate three times
+    at full thread count and once single-threaded; every run must match the original."""
+    if not is_parallel(req["cand_module"]):
+        return None
+    races = prange_races(req["cand_module"])
+    if races:
+        return {"message": "data race in a parallel loop: " + "; ".join(races[:3])}
+    try:
+        import numba
+    except Exception:
+        numba = None
+    params = req["params"]
+    shapes = {p["shape"] for p in params}
+    if shapes & {"float_cube"}:
+        ladder = [8, 16, 24, 32]
+    elif any(sh.endswith("_matrix") or sh == "array2" for sh in shapes):
+        ladder = [32, 64, 128, 256]
+    else:
+        ladder = [1_000, 10_000, 100_000, 300_000, 1_000_000]
+    case = None
+    for variant in ("edges", "positive", "random"):
+        chosen = None
+        for n in ladder:
+            gen = Gen(req["seed"] + n)
+            gen.edge_toggle = False
+            c = {"source": "generated", "label": "stress n=%d %s" % (n, variant), "args": gen_args(params, n, variant, "square", gen), "kwargs": {}}
+            want = call(fn_orig, c, req["seed"])
+            if want["exc"] is not None:
+                break
+            chosen = (c, want)
+            if want["seconds"] > 0.5:
+                break
+        if chosen is not None:
+            case = chosen
+            break
+    if case is None:
+        return None
+    c, want = case
+    threads = []
+    if numba is not None:
+        top = numba.config.NUMBA_NUM_THREADS
+        threads = [top, top, top, 1]
+    else:
+        threads = [None, None, None]
+    for k in threads:
+        if k is not None:
+            numba.set_num_threads(k)
+        got = call(fn_cand, c, req["seed"])
+        d = compare(cmp, want, got)
+        if d is not None:
+            if numba is not None:
+                numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+            return {
+                "message": "parallel candidate differs on a large input (%s thread(s)): %s" % (k or "default", d),
+                "counterexample": {"case": c["label"], "input": short_repr(c["args"], 200), "expected": describe_outcome(want), "got": describe_outcome(got)},
+            }
+    if numba is not None:
+        numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+    return None
 
 
 def timed(fn, arg_sets):

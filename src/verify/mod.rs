@@ -30,7 +30,7 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { rtol: 1e-9, atol: 0.0, nan_equal: true, signed_zero: false, max_generated: 60, max_captured: 20, seed: 20240601, timeout: Duration::from_secs(120) }
+        Settings { rtol: 1e-9, atol: 0.0, nan_equal: true, signed_zero: false, max_generated: 90, max_captured: 20, seed: 20240601, timeout: Duration::from_secs(120) }
     }
 }
 
@@ -103,7 +103,11 @@ impl Workspace {
             ("PYTHONDONTWRITEBYTECODE".to_string(), "1".to_string()),
         ];
         if boundscheck {
+            // verification (not timing): bounds checked, and more threads than cores so that a
+            // data race in a parallel candidate gets interleavings to show in
             env.push(("NUMBA_BOUNDSCHECK".into(), "1".into()));
+            let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+            env.push(("NUMBA_NUM_THREADS".into(), cores.max(4).to_string()));
         }
         let sandbox = Sandbox { limits: self.limits, write_roots: vec![self.top.clone()], home: self.top.join("home") };
         RunSpec { cwd: self.root.clone(), timeout, env, sandbox: Some(sandbox) }
@@ -219,7 +223,7 @@ impl Unverifiable {
 }
 
 /// Evidence that a candidate matched the original.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Evidence {
     pub cases: usize,
     pub captured: usize,
