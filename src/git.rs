@@ -28,8 +28,8 @@ pub struct Snapshot {
     pub files: Vec<SnapshotFile>,
 }
 
-const MODE_LINK: i32 = 0o120000;
-const MODE_COMMIT: i32 = 0o160000;
+pub const MODE_LINK: i32 = 0o120000;
+pub const MODE_COMMIT: i32 = 0o160000;
 
 impl Snapshot {
     /// Open the repository containing `path` and read HEAD's tree.

@@ -63,7 +63,16 @@ pub fn module_name(path: &str) -> String {
 pub fn discover(snap: &Snapshot) -> Discovery {
     let mut d = Discovery::default();
     for f in &snap.files {
+        if f.mode == crate::git::MODE_COMMIT {
+            d.warnings.push(format!("{}: a submodule, not scanned (aiaccel reads this repository's HEAD only)
+hint: run aiaccel inside the submodule's own checkout", f.path));
+            continue;
+        }
         if !is_candidate_file(&f.path) || snap.is_ignored(&f.path) {
+            continue;
+        }
+        if f.mode == crate::git::MODE_LINK {
+            d.warnings.push(format!("{}: skipped, a symbolic link (the file it points to is scanned on its own if it is in the repo)", f.path));
             continue;
         }
         if f.size > MAX_FILE_BYTES {
@@ -77,6 +86,10 @@ pub fn discover(snap: &Snapshot) -> Discovery {
                 continue;
             }
         };
+        if bytes.contains(&0) {
+            d.warnings.push(format!("{}: skipped, a binary file (it contains NUL bytes)", f.path));
+            continue;
+        }
         let Ok(src) = String::from_utf8(bytes) else {
             d.warnings.push(format!("{}: skipped, not valid UTF-8", f.path));
             continue;

@@ -105,10 +105,15 @@ fn walk(base: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
         if p.file_name().unwrap() == ".git" {
             continue;
         }
-        if p.is_dir() {
+        let rel = p.strip_prefix(base).unwrap().to_string_lossy().to_string();
+        let meta = std::fs::symlink_metadata(&p).unwrap();
+        if meta.file_type().is_symlink() {
+            // a link is its target path (links may loop: never follow them)
+            out.push((rel, std::fs::read_link(&p).unwrap().to_string_lossy().as_bytes().to_vec()));
+        } else if meta.is_dir() {
             walk(base, &p, out);
         } else {
-            out.push((p.strip_prefix(base).unwrap().to_string_lossy().to_string(), std::fs::read(&p).unwrap()));
+            out.push((rel, std::fs::read(&p).unwrap()));
         }
     }
 }
