@@ -29,6 +29,8 @@ pub enum Command {
         #[arg(long)]
         apply: Option<String>,
     },
+    /// Run the pipeline over the benchmark corpus and score it (naive-njit, rules, llm, full).
+    Eval(EvalArgs),
     /// Check the Python environment aiaccel will use (and create the managed venv with --fix).
     Doctor(DoctorArgs),
     /// Manage the local code models.
@@ -146,6 +148,43 @@ pub struct CheckArgs {
     pub no_capture: bool,
     #[arg(long, default_value_t = 1.2)]
     pub min_speedup: f64,
+    #[command(flatten)]
+    pub py: PythonArgs,
+    #[command(flatten)]
+    pub sandbox: SandboxArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct EvalArgs {
+    /// The corpus: a folder with specs/ and src/.
+    #[arg(default_value = "eval/corpus")]
+    pub corpus: PathBuf,
+    /// Configurations to compare, comma-separated: naive-njit, rules, llm, full.
+    #[arg(long, value_delimiter = ',', default_value = "naive-njit,rules,full")]
+    pub configs: Vec<String>,
+    /// Rules and baseline only (drops llm and full).
+    #[arg(long)]
+    pub no_llm: bool,
+    /// Sizes to time accepted rewrites at, comma-separated: small, medium, large.
+    #[arg(long, value_delimiter = ',', default_value = "small,medium")]
+    pub sizes: Vec<String>,
+    /// Only specs whose name contains one of these (repeatable).
+    #[arg(long)]
+    pub only: Vec<String>,
+    /// A local GGUF model file (qwen2 architecture) instead of the default model.
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    /// The model runs on at most this many functions per configuration.
+    #[arg(long, default_value_t = 5)]
+    pub llm_functions: usize,
+    #[arg(long, default_value_t = 1.2)]
+    pub min_speedup: f64,
+    /// Write the report as JSON here (default: eval/results/<date>.json beside the corpus).
+    #[arg(long)]
+    pub json: Option<PathBuf>,
+    /// An earlier report: print what regressed (exit 1 if anything did).
+    #[arg(long)]
+    pub compare: Option<PathBuf>,
     #[command(flatten)]
     pub py: PythonArgs,
     #[command(flatten)]

@@ -19,6 +19,7 @@ pub mod cli;
 pub mod commands;
 pub mod discover;
 pub mod edit;
+pub mod eval;
 pub mod git;
 pub mod journal;
 pub mod paths;

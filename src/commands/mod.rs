@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod doctor;
+pub mod eval;
 pub mod rewrite;
 pub mod rules;
 
@@ -19,6 +20,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Rule { code, apply: None } => rules::show(&code),
         Command::Rule { code, apply: Some(target) } => rules::apply(&code, &target),
         Command::Doctor(a) => doctor::run(a, &printer),
+        Command::Eval(a) => eval::run(a, &printer),
         Command::Model { action } => match action {
             ModelAction::List => crate::propose::local_model::model_list(),
             ModelAction::Fetch { name } => crate::propose::local_model::model_fetch(name.as_deref(), &printer),

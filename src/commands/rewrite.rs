@@ -138,7 +138,7 @@ pub fn run(args: RewriteArgs, printer: &Printer) -> Result<i32> {
         };
         let cap_file = captured.as_ref().and_then(|c| c.file_for(f));
         let cap_n = captured.as_ref().and_then(|c| c.counts.get(&verify::capture_id(f)).copied()).unwrap_or(0);
-        let fr = process_function(f, &src, &mut proposers, &verifier, &bencher, cap_file.as_deref(), cap_n, &snap, args.dry_run, &mut llm_budget, &pb)?;
+        let (fr, _) = process_function(f, &src, &mut proposers, &verifier, &bencher, cap_file.as_deref(), cap_n, &snap, args.dry_run, &mut llm_budget, &pb)?;
         let line = match fr.status {
             Status::Accepted => format!(
                 "  accepted {}: {:.1}x via {}{}",
@@ -176,8 +176,10 @@ fn finish(args: &RewriteArgs, printer: &Printer, report: &Report) -> Result<i32>
     Ok(0)
 }
 
+/// Propose, verify and benchmark one function; commit the best accepted rewrite unless
+/// `dry_run`. Also used by `aiaccel eval`, which scores the `Accepted` it returns.
 #[allow(clippy::too_many_arguments)]
-fn process_function(
+pub(crate) fn process_function(
     f: &Function,
     src: &str,
     proposers: &mut [Box<dyn Proposer>],
@@ -189,7 +191,7 @@ fn process_function(
     dry_run: bool,
     llm_budget: &mut usize,
     pb: &indicatif::ProgressBar,
-) -> Result<FunctionReport> {
+) -> Result<(FunctionReport, Option<Accepted>)> {
     let mut fr = FunctionReport {
         path: f.path.clone(),
         function: f.qualname.clone(),
@@ -207,7 +209,7 @@ fn process_function(
     if f.kind == FunctionKind::Method {
         fr.status = Status::Skipped;
         fr.reason = "a method taking `self`: aiaccel cannot build instances to test it yet".into();
-        return Ok(fr);
+        return Ok((fr, None));
     }
     let ctx = ProposeContext { function: f, module_source: src, observed_inputs: None };
     let mut misses = Vec::new();
@@ -241,7 +243,7 @@ fn process_function(
                 Err(unverifiable) => {
                     fr.status = Status::Skipped;
                     fr.reason = format!("cannot be verified: {}", unverifiable.message());
-                    return Ok(fr);
+                    return Ok((fr, None));
                 }
             };
             let (verdict, verified) = outcome;
@@ -297,12 +299,12 @@ fn process_function(
     if proposed == 0 {
         fr.status = Status::Skipped;
         fr.reason = format!("no rule or model proposed a rewrite{}", if misses.is_empty() { String::new() } else { format!(" ({})", misses.join("; ")) });
-        return Ok(fr);
+        return Ok((fr, None));
     }
     let Some(best) = accepted.into_iter().max_by(|a, b| a.timing.speedup().partial_cmp(&b.timing.speedup()).unwrap_or(std::cmp::Ordering::Equal)) else {
         fr.status = Status::Rejected;
         fr.reason = summarize_rejection(&fr.candidates);
-        return Ok(fr);
+        return Ok((fr, None));
     };
     fr.status = Status::Accepted;
     fr.speedup = Some(best.timing.speedup());
@@ -314,7 +316,7 @@ fn process_function(
         let (branch, _) = git::commit(snap, f, &best, src).with_context(|| format!("committing the rewrite of {}", f.id()))?;
         fr.branch = Some(branch);
     }
-    Ok(fr)
+    Ok((fr, Some(best)))
 }
 
 fn summarize_rejection(c: &[CandidateReport]) -> String {

@@ -139,10 +139,24 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
         let dt = if arrays.is_empty() { "_aiaccel_np.float64".to_string() } else { format!("_aiaccel_np.result_type({})", arrays.join(", ")) };
         args.push(format!("_aiaccel_np.empty(0, {dt})"));
     }
-    lines.push(format!("_r = {kname}({})", args.join(", ")));
-    for p in params.iter().filter(|p| p.mutated) {
-        lines.push(format!("_aiaccel_put({}, {}.tolist())", p.name, p.fast_name()));
+    // a kernel that cannot be typed for these inputs fails before it runs: the original decides
+    // (e.g. floats where ints are XORed raise TypeError there). Any other exception leaves the
+    // arrays exactly as far as the original would have got (same loop order, bounds checked),
+    // so the partial update is written back before it propagates.
+    let orig_args: Vec<String> = params.iter().map(|p| p.name.clone()).collect();
+    let puts: Vec<String> = params.iter().filter(|p| p.mutated).map(|p| format!("_aiaccel_put({}, {}.tolist())", p.name, p.fast_name())).collect();
+    lines.push("try:".into());
+    lines.push(format!("    _r = {kname}({})", args.join(", ")));
+    lines.push("except _aiaccel_nb.core.errors.TypingError:".into());
+    lines.push(format!("    return {pyname}({})", orig_args.join(", ")));
+    if !puts.is_empty() {
+        lines.push("except BaseException:".into());
+        for put in &puts {
+            lines.push(format!("    {put}"));
+        }
+        lines.push("    raise".into());
     }
+    lines.extend(puts);
     lines.push("return _aiaccel_back(_r)".into());
     let adapter_fn = format!("{header}\n{}", lines.iter().map(|l| format!("    {l}\n")).collect::<String>());
 
