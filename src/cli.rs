@@ -29,6 +29,8 @@ pub enum Command {
         #[arg(long)]
         apply: Option<String>,
     },
+    /// Replay the evidence stored with an accepted branch: does it still hold?
+    Verify(VerifyBranchArgs),
     /// Run the pipeline over the benchmark corpus and score it (naive-njit, rules, llm, full).
     Eval(EvalArgs),
     /// Check the Python environment aiaccel will use (and create the managed venv with --fix).
@@ -148,6 +150,16 @@ pub struct CheckArgs {
     pub no_capture: bool,
     #[arg(long, default_value_t = 1.2)]
     pub min_speedup: f64,
+    #[command(flatten)]
+    pub py: PythonArgs,
+    #[command(flatten)]
+    pub sandbox: SandboxArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct VerifyBranchArgs {
+    /// A branch made by `aiaccel rewrite` (or any commit on top of one).
+    pub branch: String,
     #[command(flatten)]
     pub py: PythonArgs,
     #[command(flatten)]

@@ -28,12 +28,21 @@ pub struct Snapshot {
     pub files: Vec<SnapshotFile>,
 }
 
+/// Where the evidence of each accepted rewrite lives: a git note on its commit (not a file in
+/// the diff), so `aiaccel verify BRANCH` can replay it.
+pub const NOTES_REF: &str = "refs/notes/aiaccel";
+
 pub const MODE_LINK: i32 = 0o120000;
 pub const MODE_COMMIT: i32 = 0o160000;
 
 impl Snapshot {
     /// Open the repository containing `path` and read HEAD's tree.
     pub fn open(path: &Path) -> Result<Snapshot> {
+        Self::open_at(path, None)
+    }
+
+    /// Open the repository containing `path` and read the tree of `rev` (HEAD when `None`).
+    pub fn open_at(path: &Path, rev: Option<&str>) -> Result<Snapshot> {
         let repo = Repository::discover(path).map_err(|e| {
             anyhow!(
                 "{} is not inside a git repository ({})\nhint: run `git init && git add -A && git commit -m init` there first",
@@ -45,7 +54,12 @@ impl Snapshot {
             bail!("{} is a bare repository: aiaccel needs a checkout\nhint: run it in a clone with a worktree", path.display());
         }
         let root = repo.workdir().ok_or_else(|| anyhow!("repository has no worktree"))?.to_path_buf();
-        let head = match repo.head() {
+        let head = match rev {
+            Some(r) => repo
+                .revparse_single(r)
+                .and_then(|o| o.peel_to_commit())
+                .map_err(|e| anyhow!("{r} is not a commit in {}: {}\nhint: list branches with `git branch --list 'aiaccel/*'`", root.display(), e.message()))?,
+            None => match repo.head() {
             Ok(h) => h.peel_to_commit().context("HEAD does not point to a commit")?,
             Err(e) if e.code() == git2::ErrorCode::UnbornBranch || e.code() == git2::ErrorCode::NotFound => {
                 bail!(
@@ -54,6 +68,7 @@ impl Snapshot {
                 )
             }
             Err(e) => return Err(anyhow!(e).context("reading HEAD")),
+            },
         };
         let tree = head.tree()?;
         let mut files = Vec::new();
@@ -113,7 +128,7 @@ impl Snapshot {
 
     /// Commit `new_content` at `path` on top of HEAD and create a branch for it.
     /// Returns the branch actually created (`base`, or `base-2`, `base-3`, ... if taken).
-    pub fn commit_branch(&self, path: &str, new_content: &[u8], message: &str, base: &str) -> Result<(String, Oid)> {
+    pub fn commit_branch(&self, path: &str, new_content: &[u8], message: &str, base: &str, note: Option<&str>) -> Result<(String, Oid)> {
         let repo = &self.repo;
         let head = repo.find_commit(self.head)?;
         let blob = repo.blob(new_content)?;
@@ -125,6 +140,11 @@ impl Snapshot {
         // No ref is moved by the commit itself; the branch is created afterwards.
         let commit = repo.commit(None, &sig, &sig, message, &tree, &[&head])?;
         let commit_obj = repo.find_commit(commit)?;
+        // the evidence note goes on before the branch exists: a run killed in between leaves an
+        // unreferenced commit with a note, never a branch without its evidence
+        if let Some(text) = note {
+            repo.note(&sig, &sig, Some(NOTES_REF), commit, text, true).context("writing the evidence note")?;
+        }
         for k in 1..1000 {
             let name = if k == 1 { base.to_string() } else { format!("{base}-{k}") };
             if let Ok(existing) = repo.find_branch(&name, git2::BranchType::Local) {
@@ -171,12 +191,30 @@ fn signature(repo: &Repository) -> Result<Signature<'static>> {
 
 /// Commit an accepted rewrite as branch `aiaccel/<module>/<function>` (suffixed if taken).
 /// Takes an `Accepted` and nothing else: an unverified or slower rewrite cannot get here.
-pub fn commit(snap: &Snapshot, f: &crate::discover::Function, a: &crate::bench::Accepted, original_module: &str) -> Result<(String, Oid)> {
+pub fn commit(snap: &Snapshot, f: &crate::discover::Function, a: &crate::bench::Accepted, original_module: &str, note: Option<&str>) -> Result<(String, Oid)> {
     let new = &a.verified.module_text;
     let stats = crate::edit::Diff { path: &f.path, old: original_module, new }.stats();
     let msg = crate::report::commit_message(f, a, &snap.head_short, stats);
     let base = branch_name(f);
-    snap.commit_branch(&f.path, new.as_bytes(), &msg, &base)
+    snap.commit_branch(&f.path, new.as_bytes(), &msg, &base, note)
+}
+
+/// The evidence note of `commit`, or of the nearest first-parent ancestor that has one (a
+/// branch may have commits on top of aiaccel's). Returns (annotated commit, note text).
+pub fn find_note(repo: &Repository, tip: Oid) -> Result<Option<(Oid, String)>> {
+    let mut c = repo.find_commit(tip)?;
+    for _ in 0..200 {
+        if let Ok(n) = repo.find_note(Some(NOTES_REF), c.id()) {
+            if let Some(m) = n.message() {
+                return Ok(Some((c.id(), m.to_string())));
+            }
+        }
+        match c.parent(0) {
+            Ok(p) => c = p,
+            Err(_) => break,
+        }
+    }
+    Ok(None)
 }
 
 /// `aiaccel/<module>/<function>`, with characters git refuses replaced.

@@ -17,9 +17,9 @@ fn commit_branch_builds_from_head_and_never_overwrites() {
 
     let snap = Snapshot::open(root).unwrap();
     assert_eq!(snap.read("pkg/a.py").unwrap(), b"x = 1\n", "reads HEAD, not the worktree");
-    let (b1, c1) = snap.commit_branch("pkg/sub/b.py", b"y = 3\n", "perf(b): test\n\nbody\n", "aiaccel/pkg.sub.b/f").unwrap();
+    let (b1, c1) = snap.commit_branch("pkg/sub/b.py", b"y = 3\n", "perf(b): test\n\nbody\n", "aiaccel/pkg.sub.b/f", None).unwrap();
     assert_eq!(b1, "aiaccel/pkg.sub.b/f");
-    let (b2, c2) = snap.commit_branch("pkg/sub/b.py", b"y = 4\n", "perf(b): again\n", "aiaccel/pkg.sub.b/f").unwrap();
+    let (b2, c2) = snap.commit_branch("pkg/sub/b.py", b"y = 4\n", "perf(b): again\n", "aiaccel/pkg.sub.b/f", None).unwrap();
     assert_eq!(b2, "aiaccel/pkg.sub.b/f-2");
     assert_ne!(c1, c2);
     assert_eq!(common::git(root, &["rev-parse", &b1]).trim(), c1.to_string(), "first branch kept");

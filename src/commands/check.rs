@@ -49,7 +49,11 @@ pub fn run(args: CheckArgs, printer: &Printer) -> Result<i32> {
         Some(c)
     };
     let cap_file = captured.as_ref().and_then(|c| c.file_for(&f));
-    let verifier = Verifier { interp: &interp, ws: &ws, settings: verify::Settings { timeout: Duration::from_secs(args.sandbox.timeout), ..Default::default() } };
+    let (project_settings, warning) = verify::Settings::for_snapshot(&snap);
+    if let Some(w) = warning {
+        printer.warn(w);
+    }
+    let verifier = Verifier { interp: &interp, ws: &ws, settings: verify::Settings { timeout: Duration::from_secs(args.sandbox.timeout), ..project_settings } };
     printer.step(format!("verifying {} against {}", f.id(), args.candidate.display()));
     let (verdict, verified) = match verifier.verify(&f, &src, &cand, cap_file.as_deref())? {
         Ok(x) => x,

@@ -6,6 +6,7 @@ pub mod doctor;
 pub mod eval;
 pub mod rewrite;
 pub mod rules;
+pub mod verify_branch;
 
 use crate::cli::{Cli, Command, ModelAction};
 use crate::printer::Printer;
@@ -21,6 +22,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Rule { code, apply: Some(target) } => rules::apply(&code, &target),
         Command::Doctor(a) => doctor::run(a, &printer),
         Command::Eval(a) => eval::run(a, &printer),
+        Command::Verify(a) => verify_branch::run(a, &printer),
         Command::Model { action } => match action {
             ModelAction::List => crate::propose::local_model::model_list(),
             ModelAction::Fetch { name } => crate::propose::local_model::model_fetch(name.as_deref(), &printer),

@@ -93,7 +93,12 @@ pub fn run(args: RewriteArgs, printer: &Printer) -> Result<i32> {
         }
     }
 
-    let verifier = Verifier { interp: &interp, ws: &ws, settings: verify::Settings { timeout: Duration::from_secs(args.sandbox.timeout), ..Default::default() } };
+    let (project_settings, warning) = verify::Settings::for_snapshot(&snap);
+    if let Some(w) = warning {
+        printer.warn(&w);
+        report.summary.warnings.push(w);
+    }
+    let verifier = Verifier { interp: &interp, ws: &ws, settings: verify::Settings { timeout: Duration::from_secs(args.sandbox.timeout), ..project_settings } };
     let bencher = Bencher {
         interp: &interp,
         ws: &ws,
@@ -141,10 +146,11 @@ pub fn run(args: RewriteArgs, printer: &Printer) -> Result<i32> {
         let (fr, _) = process_function(f, &src, &mut proposers, &verifier, &bencher, cap_file.as_deref(), cap_n, &snap, args.dry_run, &mut llm_budget, &pb)?;
         let line = match fr.status {
             Status::Accepted => format!(
-                "  accepted {}: {:.1}x via {}{}",
+                "  accepted {}: {:.1}x via {}, {}{}",
                 f.id(),
                 fr.speedup.unwrap_or(0.0),
                 fr.origin.clone().unwrap_or_default(),
+                evidence_words(&fr),
                 fr.branch.as_ref().map(|b| format!(" -> {b}")).unwrap_or_default()
             ),
             Status::Rejected => format!("  rejected {}: {}", f.id(), fr.reason.lines().next().unwrap_or("")),
@@ -313,10 +319,23 @@ pub(crate) fn process_function(
     fr.evidence = Some(best.verified.evidence.clone());
     fr.reason = format!("{:.1}x, equivalent on {} inputs", best.timing.speedup(), best.verified.evidence.cases);
     if !dry_run {
-        let (branch, _) = git::commit(snap, f, &best, src).with_context(|| format!("committing the rewrite of {}", f.id()))?;
+        let replay = verify::Replay::new(f, &snap.head.to_string(), &best.verified.candidate, &verifier.settings, &best.verified.evidence, serde_json::to_value(&best.timing).ok(), captured);
+        let note = serde_json::to_string_pretty(&replay)?;
+        let (branch, _) = git::commit(snap, f, &best, src, Some(&note)).with_context(|| format!("committing the rewrite of {}", f.id()))?;
         fr.branch = Some(branch);
     }
     Ok((fr, Some(best)))
+}
+
+/// "equivalent on 64 inputs (captured 2 calls: list[7] of list[3]), 92% line coverage"
+fn evidence_words(fr: &FunctionReport) -> String {
+    let Some(e) = &fr.evidence else { return String::new() };
+    let captured = if fr.captured_calls > 0 {
+        format!(" (captured {} calls{})", fr.captured_calls, e.captured_shapes.first().map(|s| format!(": {s}")).unwrap_or_default())
+    } else {
+        " (no calls captured)".to_string()
+    };
+    format!("equivalent on {} inputs{captured}, {:.0}% line coverage", e.cases, 100.0 * e.coverage)
 }
 
 fn summarize_rejection(c: &[CandidateReport]) -> String {

@@ -418,8 +418,9 @@ def call(fn, case, seed):
 
 
 class Cmp:
-    def __init__(self, rtol, atol, nan_equal, signed_zero):
+    def __init__(self, rtol, atol, nan_equal, signed_zero, exception_message=False):
         self.rtol, self.atol, self.nan_equal, self.signed_zero = rtol, atol, nan_equal, signed_zero
+        self.exception_message = exception_message
         self.max_abs = 0.0
         self.max_rel = 0.0
 
@@ -504,6 +505,8 @@ def compare(cmp, want, got):
             return "original raised %s: %s; candidate returned %s" % (type(want["exc"]).__name__, short_repr(str(want["exc"]), 200), short_repr(got["value"], 120))
         if type(want["exc"]) is not type(got["exc"]):
             return "exception type: original raised %s, candidate raised %s: %s" % (type(want["exc"]).__name__, type(got["exc"]).__name__, short_repr(str(got["exc"]), 200))
+        if cmp.exception_message and str(want["exc"]) != str(got["exc"]):
+            return "exception message: original %r, candidate %r" % (short_repr(str(want["exc"]), 150), short_repr(str(got["exc"]), 150))
     else:
         d = cmp.same(want["value"], got["value"], "return value")
         if d:
@@ -593,6 +596,48 @@ def shape_of(x, depth=0):
 # ---------------------------------------------------------------- modes
 
 
+class LineCoverage:
+    """Which lines of the original (and of the code nested in it: comprehensions, lambdas) ran.
+    Only frames of those code objects are traced, so the rest runs at full speed."""
+
+    def __init__(self, fn):
+        import types
+
+        self.codes = set()
+        self.lines = set()
+        self.hit = set()
+        code = getattr(fn, "__code__", None)
+        stack = [code] if code is not None else []
+        while stack:
+            c = stack.pop()
+            self.codes.add(c)
+            for _, _, line in c.co_lines():
+                if line is not None and line > code.co_firstlineno:
+                    self.lines.add(line)
+            stack.extend(k for k in c.co_consts if isinstance(k, types.CodeType))
+
+    def _trace(self, frame, event, arg):
+        if frame.f_code not in self.codes:
+            return None
+        if event == "line":
+            self.hit.add(frame.f_lineno)
+        return self._trace
+
+    def __enter__(self):
+        self._old = sys.gettrace()
+        sys.settrace(self._trace)
+        return self
+
+    def __exit__(self, *exc):
+        sys.settrace(self._old)
+
+    def fraction(self):
+        return len(self.hit & self.lines) / len(self.lines) if self.lines else 1.0
+
+    def missed(self):
+        return sorted(self.lines - self.hit)
+
+
 def mode_probe(req):
     info = {"python": sys.version.split()[0], "executable": sys.executable}
     for name in ("numpy", "numba", "pytest"):
@@ -606,15 +651,17 @@ def mode_probe(req):
 
 def mode_verify(req):
     fn_orig = bound_callable(req["module"], req["qualname"], req["kind"])
-    cmp = Cmp(req["rtol"], req["atol"], req["nan_equal"], req["signed_zero"])
+    cmp = Cmp(req["rtol"], req["atol"], req["nan_equal"], req["signed_zero"], req.get("exception_message", False))
     captured = load_captured(req.get("captured_file"))
     cases = captured[: req["max_captured"]] + generated_cases(req["params"], req["seed"], req["max_generated"])
     # the original, twice: evidence must be deterministic
     originals = []
     usable = []
     raised = 0
+    cov = LineCoverage(fn_orig)
     for case in cases:
-        a = call(fn_orig, case, req["seed"])
+        with cov:
+            a = call(fn_orig, case, req["seed"])
         b = call(fn_orig, case, req["seed"])
         if compare(cmp, a, b) is not None:
             return {"status": "nondeterministic", "message": "the original gives different results on two runs of %s" % case["label"]}
@@ -626,6 +673,9 @@ def mode_verify(req):
         return {"status": "unsafe_original", "message": "the original itself did something the sandbox refuses (%s); aiaccel will not verify it outside the sandbox" % "; ".join(refused_since(0)[:3])}
     if not usable:
         return {"status": "no_inputs", "message": "no inputs could be generated or captured"}
+    coverage = cov.fraction()
+    if coverage < req.get("min_coverage", 0.0):
+        return {"status": "low_coverage", "coverage": coverage, "message": "not enough evidence: the inputs ran %.0f%% of the original's lines (lines never run: %s; at least %.0f%% needed)" % (100 * coverage, ", ".join(map(str, cov.missed()[:12])), 100 * req["min_coverage"])}
     if raised == len(usable):
         first = originals[0]
         return {"status": "original_raises", "message": "the original raises on every input (%d cases), e.g. %s: %s" % (raised, type(first["exc"]).__name__, short_repr(str(first["exc"]), 200))}
@@ -702,6 +752,7 @@ def mode_verify(req):
         "original_raised": raised,
         "max_abs_err": cmp.max_abs,
         "max_rel_err": cmp.max_rel,
+        "coverage": coverage,
         "first_call_s": first_call_s,
         "import_s": import_s,
         "captured_shapes": shapes[:5],
@@ -931,8 +982,9 @@ def mode_bench(req):
                 factor = 2 if t > target / 8 else 4
                 n *= factor
         n = max(n, 2)
-        small = max(2, n // 8)
-        sizes = [(str(small), bench_case(params, small, chosen, seed)), (str(n), bench_case(params, n, chosen, seed))]
+        # three growing sizes; the largest (where the original takes `target` seconds) decides
+        ladder = sorted({max(2, n // 16), max(2, n // 4), n})
+        sizes = [(str(k), bench_case(params, k, chosen, seed)) for k in ladder]
     try:
         t0 = time.perf_counter()
         fn_cand = bound_callable(req["cand_module"], req["qualname"], req["kind"])

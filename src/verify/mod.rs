@@ -26,11 +26,78 @@ pub struct Settings {
     pub max_captured: usize,
     pub seed: u64,
     pub timeout: Duration,
+    /// Below this fraction of the original's lines run by the inputs, nothing is accepted.
+    pub min_coverage: f64,
+    /// Also compare exception messages (by default only the exception type).
+    pub exception_message: bool,
+}
+
+/// `[tool.aiaccel]` in the repo's pyproject.toml (read from HEAD): the comparison rules a
+/// project wants. Unknown keys are reported, not ignored silently.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectConfig {
+    pub rtol: Option<f64>,
+    pub atol: Option<f64>,
+    pub nan_equal: Option<bool>,
+    pub signed_zero: Option<bool>,
+    pub exception_message: Option<bool>,
+    pub min_coverage: Option<f64>,
+    pub max_generated: Option<usize>,
+    pub max_captured: Option<usize>,
+    pub seed: Option<u64>,
+}
+
+impl Settings {
+    /// Defaults, overridden by `[tool.aiaccel]` of the snapshot's pyproject.toml. Returns the
+    /// settings and, when the table is malformed, a warning (the defaults are used then).
+    pub fn for_snapshot(snap: &Snapshot) -> (Settings, Option<String>) {
+        let mut s = Settings::default();
+        let Ok(bytes) = snap.read("pyproject.toml") else { return (s, None) };
+        let text = String::from_utf8_lossy(&bytes);
+        let value: toml::Value = match toml::from_str(&text) {
+            Ok(v) => v,
+            Err(e) => return (s, Some(format!("pyproject.toml does not parse, using default comparison rules: {e}"))),
+        };
+        let Some(table) = value.get("tool").and_then(|t| t.get("aiaccel")) else { return (s, None) };
+        let cfg: ProjectConfig = match table.clone().try_into() {
+            Ok(c) => c,
+            Err(e) => return (s, Some(format!("[tool.aiaccel] in pyproject.toml: {e}\nhint: known keys are rtol, atol, nan_equal, signed_zero, exception_message, min_coverage, max_generated, max_captured, seed"))),
+        };
+        if let Some(v) = cfg.rtol {
+            s.rtol = v;
+        }
+        if let Some(v) = cfg.atol {
+            s.atol = v;
+        }
+        if let Some(v) = cfg.nan_equal {
+            s.nan_equal = v;
+        }
+        if let Some(v) = cfg.signed_zero {
+            s.signed_zero = v;
+        }
+        if let Some(v) = cfg.exception_message {
+            s.exception_message = v;
+        }
+        if let Some(v) = cfg.min_coverage {
+            s.min_coverage = v;
+        }
+        if let Some(v) = cfg.max_generated {
+            s.max_generated = v;
+        }
+        if let Some(v) = cfg.max_captured {
+            s.max_captured = v;
+        }
+        if let Some(v) = cfg.seed {
+            s.seed = v;
+        }
+        (s, None)
+    }
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { rtol: 1e-9, atol: 0.0, nan_equal: true, signed_zero: false, max_generated: 90, max_captured: 20, seed: 20240601, timeout: Duration::from_secs(120) }
+        Settings { rtol: 1e-9, atol: 0.0, nan_equal: true, signed_zero: false, max_generated: 90, max_captured: 20, seed: 20240601, timeout: Duration::from_secs(120), min_coverage: 0.6, exception_message: false }
     }
 }
 
@@ -211,13 +278,15 @@ pub enum Unverifiable {
     NoInputs(String),
     /// The original itself does what the sandbox refuses (network, processes, writes outside).
     Unsafe(String),
+    /// The inputs run too little of the original for a verdict to mean much.
+    LowCoverage(String),
     Error(String),
 }
 
 impl Unverifiable {
     pub fn message(&self) -> String {
         match self {
-            Unverifiable::OriginalRaises(m) | Unverifiable::Nondeterministic(m) | Unverifiable::NoInputs(m) | Unverifiable::Unsafe(m) | Unverifiable::Error(m) => m.clone(),
+            Unverifiable::OriginalRaises(m) | Unverifiable::Nondeterministic(m) | Unverifiable::NoInputs(m) | Unverifiable::Unsafe(m) | Unverifiable::LowCoverage(m) | Unverifiable::Error(m) => m.clone(),
         }
     }
 }
@@ -233,6 +302,80 @@ pub struct Evidence {
     pub rtol: f64,
     pub seed: u64,
     pub captured_shapes: Vec<String>,
+    /// Fraction of the original's lines the inputs ran.
+    #[serde(default)]
+    pub coverage: f64,
+}
+
+/// What travels with an accepted branch as a git note (refs/notes/aiaccel): everything
+/// `aiaccel verify BRANCH` needs to replay the verification, and the timings it was accepted on.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct Replay {
+    pub aiaccel: String,
+    pub path: String,
+    pub qualname: String,
+    /// The commit the original was read from (the branch's parent when aiaccel made it).
+    pub base: String,
+    pub origin: String,
+    pub strategy: String,
+    pub rtol: f64,
+    pub atol: f64,
+    pub nan_equal: bool,
+    pub signed_zero: bool,
+    #[serde(default)]
+    pub exception_message: bool,
+    pub min_coverage: f64,
+    pub max_generated: usize,
+    pub max_captured: usize,
+    pub seed: u64,
+    pub evidence: Evidence,
+    pub timing: Option<serde_json::Value>,
+    /// The captured calls (pickle, hex), when they were under 2 MB; else only their digest.
+    pub captured_hex: Option<String>,
+    pub captured_sha256: Option<String>,
+}
+
+impl Replay {
+    pub fn new(f: &Function, base: &str, cand: &Candidate, s: &Settings, evidence: &Evidence, timing: Option<serde_json::Value>, captured: Option<&Path>) -> Replay {
+        use sha2::Digest;
+        let bytes = captured.and_then(|p| std::fs::read(p).ok());
+        Replay {
+            aiaccel: env!("CARGO_PKG_VERSION").to_string(),
+            path: f.path.clone(),
+            qualname: f.qualname.clone(),
+            base: base.to_string(),
+            origin: cand.origin.to_string(),
+            strategy: cand.strategy.as_str().to_string(),
+            rtol: s.rtol,
+            atol: s.atol,
+            nan_equal: s.nan_equal,
+            signed_zero: s.signed_zero,
+            exception_message: s.exception_message,
+            min_coverage: s.min_coverage,
+            max_generated: s.max_generated,
+            max_captured: s.max_captured,
+            seed: s.seed,
+            evidence: evidence.clone(),
+            timing,
+            captured_sha256: bytes.as_ref().map(|b| hex::encode(sha2::Sha256::digest(b))),
+            captured_hex: bytes.filter(|b| b.len() <= 2 << 20).map(hex::encode),
+        }
+    }
+
+    pub fn settings(&self) -> Settings {
+        Settings {
+            rtol: self.rtol,
+            atol: self.atol,
+            nan_equal: self.nan_equal,
+            signed_zero: self.signed_zero,
+            exception_message: self.exception_message,
+            min_coverage: self.min_coverage,
+            max_generated: self.max_generated,
+            max_captured: self.max_captured,
+            seed: self.seed,
+            ..Settings::default()
+        }
+    }
 }
 
 /// A candidate the verifier found equivalent. Only `verify` builds one.
@@ -265,6 +408,18 @@ impl Verifier<'_> {
             Ok(t) => t,
             Err(e) => return Ok(Ok((Verdict::Invalid { message: e.to_string() }, None))),
         };
+        self.verify_module(f, text, cand, captured)
+    }
+
+    /// Verify a whole candidate module (the original module with the function rewritten), as
+    /// `aiaccel verify BRANCH` reads it from a branch.
+    pub fn verify_module(
+        &self,
+        f: &Function,
+        text: String,
+        cand: &Candidate,
+        captured: Option<&Path>,
+    ) -> Result<std::result::Result<(Verdict, Option<Verified>), Unverifiable>> {
         let module_name = self.ws.write_candidate(f, &text)?;
         let s = &self.settings;
         let mut req = self.ws.base_request("verify", f);
@@ -278,6 +433,8 @@ impl Verifier<'_> {
         o.insert("signed_zero".into(), json!(s.signed_zero));
         o.insert("max_generated".into(), json!(s.max_generated));
         o.insert("max_captured".into(), json!(s.max_captured));
+        o.insert("min_coverage".into(), json!(s.min_coverage));
+        o.insert("exception_message".into(), json!(s.exception_message));
         let started = Instant::now();
         let out = self.interp.run_harness(&req, &self.ws.spec(s.timeout, true))?;
         let secs = started.elapsed().as_secs_f64();
@@ -305,6 +462,7 @@ impl Verifier<'_> {
             "nondeterministic" => return Ok(Err(Unverifiable::Nondeterministic(msg))),
             "no_inputs" => return Ok(Err(Unverifiable::NoInputs(msg))),
             "unsafe_original" => return Ok(Err(Unverifiable::Unsafe(msg))),
+            "low_coverage" => return Ok(Err(Unverifiable::LowCoverage(msg))),
             _ => return Ok(Err(Unverifiable::Error(format!("{msg}{}", v["traceback"].as_str().map(|t| format!("\n{}", crate::python::tail(t, 800))).unwrap_or_default())))),
         }
         let num = |k: &str| v[k].as_u64().unwrap_or(0) as usize;
@@ -340,6 +498,7 @@ impl Verifier<'_> {
                     rtol: s.rtol,
                     seed: s.seed,
                     captured_shapes: v["captured_shapes"].as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect()).unwrap_or_default(),
+                    coverage: v["coverage"].as_f64().unwrap_or(0.0),
                 },
                 _sealed: (),
             }),
