@@ -75,6 +75,10 @@ pub struct SandboxArgs {
     /// Do not put runs in a private network namespace (the audit hook still refuses sockets).
     #[arg(long)]
     pub no_network_isolation: bool,
+    /// Run candidates with no sandbox at all. Only for measuring the sandbox's overhead
+    /// (scripts/bench_sandbox.sh); never for code you have not read.
+    #[arg(long, hide = true)]
+    pub unsafe_no_sandbox: bool,
 }
 
 impl SandboxArgs {

@@ -42,6 +42,7 @@ pub fn run(args: CheckArgs, printer: &Printer) -> Result<i32> {
     let interp = crate::python::resolve(args.py.python.as_deref(), &snap.root, printer)?;
     let mut ws = Workspace::new(&snap)?;
     ws.limits = args.sandbox.limits();
+    ws.sandboxed = !args.sandbox.unsafe_no_sandbox;
     let captured = if args.no_capture {
         None
     } else {

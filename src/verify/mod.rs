@@ -109,6 +109,8 @@ pub struct Workspace {
     pub root: PathBuf,
     /// The sandbox limits of every run in this workspace.
     pub limits: Limits,
+    /// False only for overhead measurements (`--unsafe-no-sandbox`).
+    pub sandboxed: bool,
     /// What the last sandboxed run reported about itself (network namespace, refusals).
     pub sandbox_seen: std::cell::RefCell<Option<Value>>,
     pub sys_path: Vec<PathBuf>,
@@ -129,7 +131,7 @@ impl Workspace {
             sys_path.push(root.join("src"));
         }
         std::fs::create_dir_all(root.join(".aiaccel"))?;
-        Ok(Workspace { _dir: dir, top, root, limits: Limits::default(), sandbox_seen: Default::default(), sys_path, counter: std::cell::Cell::new(0) })
+        Ok(Workspace { _dir: dir, top, root, limits: Limits::default(), sandboxed: true, sandbox_seen: Default::default(), sys_path, counter: std::cell::Cell::new(0) })
     }
 
     /// Write a spliced module next to the original; returns its importable name.
@@ -177,7 +179,7 @@ impl Workspace {
             env.push(("NUMBA_NUM_THREADS".into(), cores.max(4).to_string()));
         }
         let sandbox = Sandbox { limits: self.limits, write_roots: vec![self.top.clone()], home: self.top.join("home") };
-        RunSpec { cwd: self.root.clone(), timeout, env, sandbox: Some(sandbox) }
+        RunSpec { cwd: self.root.clone(), timeout, env, sandbox: self.sandboxed.then_some(sandbox) }
     }
 
     /// The request fields every harness mode shares.
