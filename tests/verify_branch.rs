@@ -92,3 +92,21 @@ fn low_coverage_is_not_enough_evidence() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("not enough evidence"), "{err}");
 }
+
+#[test]
+fn the_repos_own_tests_must_pass_with_the_candidate() {
+    // equivalent on every input, but the repo's test also checks the documented contract
+    let module = "def total(xs):\n    \"\"\"Sum of xs (documented: tests check this text).\"\"\"\n    s = 0.0\n    for x in xs:\n        s += x\n    return s\n";
+    let test = "from m import total\n\n\ndef test_total():\n    assert total([1.0, 2.0]) == 3.0\n\n\ndef test_total_is_documented():\n    total([0.5])\n    assert 'Sum of xs' in total.__doc__\n";
+    let repo = common::repo(&[("m.py", module.as_bytes()), ("test_m.py", test.as_bytes())]);
+    let undocumented = repo.dir.path().join("c1.py");
+    std::fs::write(&undocumented, "def total(xs):\n    s = 0.0\n    for x in xs:\n        s += x\n    return s\n").unwrap();
+    let out = common::aiaccel(&repo.root, &["check", "m.py::total", "--candidate", undocumented.to_str().unwrap(), "--no-bench"]);
+    let err = common::stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("repo's own tests fail") && err.contains("test_total_is_documented"), "{err}");
+    let documented = repo.dir.path().join("c2.py");
+    std::fs::write(&documented, module.replace("s += x", "s = s + x")).unwrap();
+    let out = common::aiaccel(&repo.root, &["check", "m.py::total", "--candidate", documented.to_str().unwrap(), "--no-bench"]);
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+}

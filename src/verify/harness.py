@@ -1118,6 +1118,48 @@ def mode_eval(req):
     return out
 
 
+class _TestTracker:
+    """A pytest plugin: which test is running, and how each one ended."""
+
+    def __init__(self):
+        self.current = None
+        self.outcomes = {}
+
+    def pytest_runtest_setup(self, item):
+        self.current = item.nodeid
+
+    def pytest_runtest_teardown(self, item):
+        self.current = None
+
+    def pytest_runtest_logreport(self, report):
+        if report.when == "call" or report.outcome != "passed":
+            if self.outcomes.get(report.nodeid) in (None, "passed"):
+                self.outcomes[report.nodeid] = report.outcome
+
+
+def mode_repo_tests(req):
+    """Run the repo's tests that reach the function with the candidate in the original's place
+    (the module attribute is swapped before any test module imports it)."""
+    import importlib
+
+    mod = importlib.import_module(req["module"])
+    fn_cand = bound_callable(req["cand_module"], req["qualname"], req["kind"])
+    if "." in req["qualname"]:
+        return {"status": "ok", "skipped": "methods are not swapped in for repo tests"}
+    setattr(mod, req["qualname"], fn_cand)
+    try:
+        import pytest
+    except Exception:
+        return {"status": "ok", "skipped": "pytest is not installed"}
+    track = _TestTracker()
+    sink = io.StringIO()
+    os.chdir(req["root"])
+    with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+        code = pytest.main(["-q", "-p", "no:cacheprovider", "--rootdir", req["root"]] + req["tests"], plugins=[track])
+    failed = sorted(i for i in req["tests"] if track.outcomes.get(i) != "passed")
+    return {"status": "ok", "pytest_exit": int(code), "ran": len(req["tests"]), "failed": failed, "log_tail": sink.getvalue()[-1500:]}
+
+
 def mode_capture(req):
     """Run the repo's tests with a profile hook that records calls of the target functions."""
     targets = {}
@@ -1125,6 +1167,8 @@ def mode_capture(req):
         targets[(os.path.realpath(os.path.join(req["root"], t["path"])), t["name"], t["line"])] = t
     limit = req["max_calls"]
     store = {t["id"]: [] for t in req["targets"]}
+    reached = {t["id"]: set() for t in req["targets"]}
+    track = _TestTracker()
     sizes = {t["id"]: set() for t in req["targets"]}
     codes = {}
 
@@ -1146,6 +1190,8 @@ def mode_capture(req):
         t = lookup(frame.f_code)
         if t is None:
             return
+        if track.current is not None:
+            reached[t["id"]].add(track.current)
         calls = store[t["id"]]
         try:
             loc = frame.f_locals
@@ -1178,10 +1224,15 @@ def mode_capture(req):
     sys.setprofile(hook)
     try:
         with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-            code = pytest.main(["-q", "-x", "-p", "no:cacheprovider", "--rootdir", req["root"]] + req["test_paths"])
+            code = pytest.main(["-q", "-x", "-p", "no:cacheprovider", "--rootdir", req["root"]] + req["test_paths"], plugins=[track])
     finally:
         sys.setprofile(None)
     counts = {}
+    for tid, ids in reached.items():
+        if ids:
+            # which of the repo's tests reach the function, and how they did with the original
+            with open(os.path.join(req["out_dir"], tid + ".tests.json"), "w") as f:
+                json.dump({"tests": sorted(ids), "outcomes": {i: track.outcomes.get(i, "unknown") for i in ids}}, f)
     for tid, calls in store.items():
         calls.sort()
         decoded = [pickle.loads(b) for _, b in calls]
@@ -1207,7 +1258,7 @@ def main():
     if req.get("cwd"):
         os.chdir(req["cwd"])
     try:
-        handler = {"probe": mode_probe, "verify": mode_verify, "bench": mode_bench, "capture": mode_capture, "eval": mode_eval}[req["mode"]]
+        handler = {"probe": mode_probe, "verify": mode_verify, "bench": mode_bench, "capture": mode_capture, "eval": mode_eval, "repo_tests": mode_repo_tests}[req["mode"]]
         out = handler(req)
     except Exception as e:
         out = {"status": "error", "message": "%s: %s" % (type(e).__name__, e), "traceback": traceback.format_exc()[-3000:]}

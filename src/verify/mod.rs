@@ -486,6 +486,14 @@ impl Verifier<'_> {
             "refused" => Verdict::Refused { limit: v["limit"].as_str().unwrap_or("audit").to_string(), message: msg },
             other => Verdict::Crashed { message: format!("unexpected verdict {other:?}: {msg}") },
         };
+        // the repo's own tests that reach the function must still pass with the candidate
+        let verdict = match verdict {
+            Verdict::Equivalent { .. } => match self.repo_tests(f, &module_name, captured)? {
+                Some(failure) => failure,
+                None => verdict,
+            },
+            other => other,
+        };
         let verified = match &verdict {
             Verdict::Equivalent { cases, captured, generated, max_abs_err, max_rel_err, .. } => Some(Verified {
                 candidate: cand.clone(),
@@ -507,6 +515,46 @@ impl Verifier<'_> {
             _ => None,
         };
         Ok(Ok((verdict, verified)))
+    }
+}
+
+impl Verifier<'_> {
+    /// Run the repo's tests that reached `f` at capture time (and passed with the original)
+    /// with the candidate in its place. `Some(verdict)` when one of them now fails.
+    fn repo_tests(&self, f: &Function, cand_module: &str, captured: Option<&Path>) -> Result<Option<Verdict>> {
+        let Some(tests_file) = captured.map(|p| p.with_extension("tests.json")).filter(|p| p.exists()) else { return Ok(None) };
+        let info: Value = serde_json::from_str(&std::fs::read_to_string(&tests_file)?).unwrap_or(Value::Null);
+        let tests: Vec<String> = info["outcomes"]
+            .as_object()
+            .map(|m| m.iter().filter(|(_, o)| o.as_str() == Some("passed")).map(|(k, _)| k.clone()).collect())
+            .unwrap_or_default();
+        if tests.is_empty() {
+            return Ok(None);
+        }
+        let mut req = self.ws.base_request("repo_tests", f);
+        let o = req.as_object_mut().unwrap();
+        o.insert("cand_module".into(), json!(cand_module));
+        o.insert("root".into(), json!(self.ws.root));
+        o.insert("tests".into(), json!(tests));
+        let out = self.interp.run_harness(&req, &self.ws.spec(self.settings.timeout, true))?;
+        Ok(match out {
+            ScriptOutcome::Reply(v) if v["status"] == "ok" => {
+                let failed: Vec<String> = v["failed"].as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect()).unwrap_or_default();
+                (!failed.is_empty()).then(|| Verdict::Diverged {
+                    message: format!(
+                        "the repo's own tests fail with the candidate: {} (of {} that reach the function and passed with the original)\n{}",
+                        failed.join(", "),
+                        tests.len(),
+                        crate::python::tail(v["log_tail"].as_str().unwrap_or(""), 600)
+                    ),
+                    counterexample: None,
+                    cases: tests.len(),
+                })
+            }
+            ScriptOutcome::Reply(v) => Some(Verdict::Crashed { message: format!("running the repo's tests failed: {}", v["message"].as_str().unwrap_or("?")) }),
+            ScriptOutcome::TimedOut { after, .. } => Some(Verdict::TimedOut { seconds: after.as_secs_f64() }),
+            ScriptOutcome::NoReply { status, stderr_tail } => Some(Verdict::Crashed { message: format!("the repo's tests died with the candidate ({status}): {}", crate::python::tail(&stderr_tail, 300)) }),
+        })
     }
 }
 
