@@ -130,6 +130,13 @@ pub struct RewriteArgs {
     /// highest ranked first): generation on a CPU takes about a minute per candidate.
     #[arg(long, default_value_t = 5)]
     pub llm_functions: usize,
+    /// An OpenAI-compatible chat endpoint (llama.cpp server, vLLM, Ollama) instead of the
+    /// in-process model, e.g. http://localhost:8080/v1.
+    #[arg(long)]
+    pub llm_url: Option<String>,
+    /// The model name the endpoint serves (with --llm-url).
+    #[arg(long, default_value = "qwen2.5-coder")]
+    pub llm_model: String,
     #[command(flatten)]
     pub py: PythonArgs,
     #[command(flatten)]

@@ -82,7 +82,11 @@ pub fn run(args: RewriteArgs, printer: &Printer) -> Result<i32> {
 
     let mut proposers: Vec<Box<dyn Proposer>> = vec![Box::new(RuleEngine::new())];
     if !args.no_llm {
-        match crate::propose::local_model::proposer_from_args(args.model.as_deref(), printer) {
+        let chosen = match &args.llm_url {
+            Some(url) => crate::propose::local_model::proposer_from_endpoint(url, &args.llm_model, printer).map(Some),
+            None => crate::propose::local_model::proposer_from_args(args.model.as_deref(), printer),
+        };
+        match chosen {
             Ok(Some(p)) => proposers.push(p),
             Ok(None) => {}
             Err(e) => {
@@ -111,7 +115,7 @@ pub fn run(args: RewriteArgs, printer: &Printer) -> Result<i32> {
         &root.display().to_string(),
         &snap.head.to_string(),
         &ids.join(","),
-        &format!("llm={} model={:?} n={} min={} dry={}", !args.no_llm, args.model, args.llm_functions, args.min_speedup, args.dry_run),
+        &format!("llm={} model={:?} url={:?} n={} min={} dry={}", !args.no_llm, args.model, args.llm_url, args.llm_functions, args.min_speedup, args.dry_run),
     ]);
     let mut journal = crate::journal::Journal::open(&crate::paths::cache_dir(), &key, args.resume);
     if let Some(w) = journal.warning.clone() {
@@ -143,7 +147,7 @@ pub fn run(args: RewriteArgs, printer: &Printer) -> Result<i32> {
         };
         let cap_file = captured.as_ref().and_then(|c| c.file_for(f));
         let cap_n = captured.as_ref().and_then(|c| c.counts.get(&verify::capture_id(f)).copied()).unwrap_or(0);
-        let (fr, _) = process_function(f, &src, &mut proposers, &verifier, &bencher, cap_file.as_deref(), cap_n, &snap, args.dry_run, &mut llm_budget, &pb)?;
+        let (fr, _) = process_function(f, &src, &mut proposers, &verifier, &bencher, cap_file.as_deref(), cap_n, &snap, args.dry_run, &mut llm_budget, &pb, printer)?;
         let line = match fr.status {
             Status::Accepted => format!(
                 "  accepted {}: {:.1}x via {}, {}{}",
@@ -197,6 +201,7 @@ pub(crate) fn process_function(
     dry_run: bool,
     llm_budget: &mut usize,
     pb: &indicatif::ProgressBar,
+    printer: &Printer,
 ) -> Result<(FunctionReport, Option<Accepted>)> {
     let mut fr = FunctionReport {
         path: f.path.clone(),
@@ -232,6 +237,9 @@ pub(crate) fn process_function(
         let candidates = match proposers[pi].propose(&ctx) {
             Ok(c) => c,
             Err(e) => {
+                // a proposer's own failure (model endpoint down, model file unreadable) is said
+                // out loud; the other proposers' results stand
+                printer.line(pb, format!("warning: {} failed on {}: {e:#}", proposers[pi].name(), f.id()));
                 misses.push(format!("{} failed: {e:#}", proposers[pi].name()));
                 continue;
             }

@@ -339,7 +339,7 @@ pub fn run(opts: &Options, printer: &Printer) -> Result<EvalReport> {
                     let cap_file = captured.file_for(f);
                     let cap_n = captured.counts.get(&verify::capture_id(f)).copied().unwrap_or(0);
                     r.captured_calls = cap_n;
-                    let (fr, acc) = process_function(f, src, &mut proposers, &verifier, &bencher, cap_file.as_deref(), cap_n, &snap, true, &mut llm_budget, &pb)?;
+                    let (fr, acc) = process_function(f, src, &mut proposers, &verifier, &bencher, cap_file.as_deref(), cap_n, &snap, true, &mut llm_budget, &pb, printer)?;
                     fill_from_report(&mut r, &fr);
                     if let Some(a) = acc {
                         score(&mut r, spec, f, &a, &interp, &ws, &opts.sizes, &reference_size)?;

@@ -13,6 +13,14 @@ fn fetch_options(printer: &Printer) -> fetch::FetchOptions {
     fetch::FetchOptions { python: PathBuf::from("python3"), progress: printer.is_interactive() }
 }
 
+/// The LLM proposer for an OpenAI-compatible endpoint (`--llm-url`, `--llm-model`).
+pub fn proposer_from_endpoint(url: &str, model: &str, printer: &Printer) -> Result<Box<dyn Proposer>> {
+    let ep = super::llm::endpoint::Endpoint::new(url, model)?;
+    printer.step(format!("model endpoint: {} at {}", model, ep.base));
+    let config = LlmConfig { progress: printer.is_interactive(), ..LlmConfig::default() };
+    Ok(Box::new(LlmProposer::new(Box::new(ep), config, Some(&fetch::cache_root()))))
+}
+
 /// The LLM proposer for `rewrite`: a local GGUF or the default model (fetched on first use).
 pub fn proposer_from_args(model: Option<&Path>, printer: &Printer) -> Result<Option<Box<dyn Proposer>>> {
     let root = fetch::cache_root();

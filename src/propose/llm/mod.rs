@@ -11,6 +11,7 @@
 //! ```
 
 pub mod cache;
+pub mod endpoint;
 pub mod extract;
 pub mod fetch;
 pub mod generate;

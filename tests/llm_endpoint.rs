@@ -1,0 +1,79 @@
+//! Issue #3: an OpenAI-compatible endpoint (`--llm-url`) behind the same proposer: the prompt
+//! reaches the server, its answer is extracted, verified and reported as `llm:<model>@host`.
+//! The server is a fake on 127.0.0.1 that answers with a fixed completion.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+
+// rules do not accelerate string scanning; the "model" offers an equivalent generator version
+const MODULE: &str = "def count_vowels(text: str) -> int:\n    n = 0\n    for ch in text:\n        if ch in 'aeiou':\n            n += 1\n    return n\n";
+const ANSWER: &str = "Here is a faster version:\n\n```python\ndef count_vowels(text):\n    return sum(1 for ch in text if ch in 'aeiou')\n```\n";
+
+fn serve(listener: TcpListener, seen: Arc<Mutex<Vec<String>>>, max: usize) {
+    for stream in listener.incoming().take(max) {
+        let Ok(mut s) = stream else { continue };
+        let mut reader = BufReader::new(s.try_clone().unwrap());
+        let mut len = 0usize;
+        let mut first = String::new();
+        reader.read_line(&mut first).unwrap();
+        loop {
+            let mut h = String::new();
+            if reader.read_line(&mut h).unwrap() == 0 || h == "\r\n" {
+                break;
+            }
+            if let Some(v) = h.to_ascii_lowercase().strip_prefix("content-length:") {
+                len = v.trim().parse().unwrap();
+            }
+        }
+        let mut body = vec![0u8; len];
+        reader.read_exact(&mut body).unwrap();
+        seen.lock().unwrap().push(format!("{}\n{}", first.trim(), String::from_utf8_lossy(&body)));
+        let reply = serde_json::json!({
+            "choices": [{"message": {"role": "assistant", "content": ANSWER}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 321, "completion_tokens": 45}
+        })
+        .to_string();
+        let _ = write!(s, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{reply}", reply.len());
+    }
+}
+
+#[test]
+fn endpoint_answers_are_extracted_verified_and_reported() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let s2 = seen.clone();
+    std::thread::spawn(move || serve(listener, s2, 16));
+    let repo = common::repo(&[("text.py", MODULE.as_bytes())]);
+    let url = format!("http://127.0.0.1:{port}/v1");
+    let out = common::aiaccel(&repo.root, &["rewrite", ".", "--no-capture", "--dry-run", "--json", "--llm-url", &url, "--llm-model", "fake-coder"]);
+    let err = common::stderr(&out);
+    assert!(out.status.success(), "{err}");
+    let requests = seen.lock().unwrap().clone();
+    assert!(!requests.is_empty(), "the endpoint was never asked:\n{err}");
+    assert!(requests[0].starts_with("POST /v1/chat/completions"), "{}", requests[0]);
+    let body: serde_json::Value = serde_json::from_str(requests[0].split_once('\n').unwrap().1).unwrap();
+    assert_eq!(body["model"], "fake-coder");
+    assert!(body["messages"].to_string().contains("def count_vowels"), "the prompt lacks the function: {body}");
+    let report: serde_json::Value = serde_json::from_str(&common::stdout(&out)).unwrap();
+    let f = &report["functions"][0];
+    let llm: Vec<&serde_json::Value> = f["candidates"].as_array().unwrap().iter().filter(|c| c["origin"].as_str().unwrap_or("").starts_with("llm:fake-coder@127.0.0.1")).collect();
+    assert!(!llm.is_empty(), "no llm candidate in {f}");
+    // verified equivalent (a verdict past verification: accepted, not faster, or not timed),
+    // never diverged or invalid
+    assert!(llm.iter().any(|c| matches!(c["verdict"].as_str(), Some("accepted") | Some("not_faster") | Some("bench_failed"))), "{f}");
+}
+
+#[test]
+fn an_unreachable_endpoint_is_a_warning_and_rules_go_on() {
+    // a port nobody listens on
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let repo = common::repo(&[("text.py", MODULE.as_bytes())]);
+    let out = common::aiaccel(&repo.root, &["rewrite", ".", "--no-capture", "--dry-run", "--llm-url", &format!("http://127.0.0.1:{port}/v1")]);
+    let err = common::stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("did not answer") && err.contains("hint:"), "{err}");
+}
