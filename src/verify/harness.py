@@ -813,6 +813,13 @@ def prange_races(module_name):
             continue
         var = loop.target.id
         private = set()
+        # `row = grid[k]` inside the loop: row is a view of grid at index k, not private
+        aliases = {}
+        for node in ast.walk(ast.Module(body=loop.body, type_ignores=[])):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and isinstance(node.value, ast.Subscript):
+                base, idx = _first_index(node.value)
+                if base is not None:
+                    aliases[node.targets[0].id] = (base, idx)
         for node in ast.walk(ast.Module(body=loop.body, type_ignores=[])):
             targets = []
             if isinstance(node, ast.Assign):
@@ -821,12 +828,14 @@ def prange_races(module_name):
                 targets = [node.target]
             for t in targets:
                 for n in ast.walk(t):
-                    if isinstance(n, ast.Name) and isinstance(t, (ast.Name, ast.Tuple)):
+                    if isinstance(n, ast.Name) and isinstance(t, (ast.Name, ast.Tuple)) and n.id not in aliases:
                         private.add(n.id)
         stored = {}
         for node in ast.walk(ast.Module(body=loop.body, type_ignores=[])):
             if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store):
                 base, idx = _first_index(node)
+                if base in aliases:
+                    base, idx = aliases[base]
                 if base is None or base in private:
                     continue
                 stored.setdefault(base, []).append(node)

@@ -78,16 +78,52 @@ pub fn plan_params(f: &Function, def: &ast::StmtFunctionDef) -> Result<Vec<Param
 
 /// Names whose elements are assigned (`a[i] = ...`, `a[i][j] += ...`).
 pub fn stored_bases(body: &[Stmt]) -> BTreeSet<String> {
+    let alias = row_aliases(body);
     let mut s = BTreeSet::new();
     for (base, _) in element_stores(body) {
-        s.insert(base);
+        s.insert(resolve_alias(&alias, &base));
     }
     s
 }
 
 /// Names whose elements are assigned a float-valued expression.
 fn float_stored_bases(body: &[Stmt]) -> BTreeSet<String> {
-    element_stores(body).into_iter().filter(|(_, v)| v.map(is_float_expr).unwrap_or(false)).map(|(b, _)| b).collect()
+    let alias = row_aliases(body);
+    element_stores(body).into_iter().filter(|(_, v)| v.map(is_float_expr).unwrap_or(false)).map(|(b, _)| resolve_alias(&alias, &b)).collect()
+}
+
+/// `row = grid[i]`: `row` is a row of `grid`, and a store into `row[j]` mutates `grid`.
+///
+/// ```python
+/// def relax(dist):
+///     row_i = dist[0]
+///     row_i[0] = 1.0   # the caller's dist changes: the adapter must write it back
+/// ```
+pub fn row_aliases(body: &[Stmt]) -> std::collections::BTreeMap<String, String> {
+    let mut m = std::collections::BTreeMap::new();
+    pyast::walk_stmts(body, &mut |s| {
+        if let Stmt::Assign(a) = s {
+            if let ([Expr::Name(t)], Expr::Subscript(_)) = (a.targets.as_slice(), a.value.as_ref()) {
+                if let Some(b) = subscript_base(&a.value) {
+                    if b != t.id.as_str() {
+                        m.insert(t.id.to_string(), b.to_string());
+                    }
+                }
+            }
+        }
+    });
+    m
+}
+
+pub fn resolve_alias(alias: &std::collections::BTreeMap<String, String>, name: &str) -> String {
+    let mut cur = name.to_string();
+    for _ in 0..8 {
+        match alias.get(&cur) {
+            Some(next) => cur = next.clone(),
+            None => break,
+        }
+    }
+    cur
 }
 
 /// (base name, stored value) for every element store in the body.

@@ -105,6 +105,22 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
     for (r, t) in &edits {
         body.replace_range(r.start - body_start..r.end - body_start, t);
     }
+    // Python's math.sqrt/math.log raise ValueError outside their domain; compiled code returns
+    // nan/-inf instead. The kernel calls checked versions that raise the same error.
+    //     math.sqrt(-1.0)  # ValueError: math domain error (numba: nan)
+    let mut domain = String::new();
+    for (name, cond) in [("sqrt", "x < 0.0"), ("log", "x <= 0.0")] {
+        let call = format!("math.{name}(");
+        if body.contains(&call) {
+            body = body.replace(&call, &format!("_aiaccel_{name}("));
+            domain.push_str(&format!(
+                "@_aiaccel_nb.njit(cache=True)\ndef _aiaccel_{name}(x):\n    if {cond}:\n        raise ValueError(\"math domain error\")\n    return _aiaccel_math.{name}(x)\n\n\n"
+            ));
+        }
+    }
+    if !domain.is_empty() {
+        domain = format!("import math as _aiaccel_math\n\n\n{domain}");
+    }
     let kname = format!("_{}_kernel", f.name);
     let pyname = format!("_{}_py", f.name);
     let mut kparams: Vec<String> = params.iter().map(|p| p.name.clone()).collect();
@@ -163,7 +179,7 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
     let original = adapter::original_renamed(f, def, module_src, &pyname);
     let push = if appends.is_empty() { "" } else { PUSH };
     Ok(format!(
-        "{HELPERS}import numba as _aiaccel_nb\n\n\n{push}{original}\n\n{kernel}\n\n{adapter_fn}",
+        "{HELPERS}import numba as _aiaccel_nb\n\n\n{push}{domain}{original}\n\n{kernel}\n\n{adapter_fn}",
     ))
 }
 
