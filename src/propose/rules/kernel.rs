@@ -173,7 +173,16 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
         lines.push("    raise".into());
     }
     lines.extend(puts);
-    lines.push("return _aiaccel_back(_r)".into());
+    // Arrays come back as lists only where the rule made them out of lists (local list buffers,
+    // list parameters). With neither, an ndarray result is one the original made itself:
+    //     counts = np.zeros((h, w), dtype=np.int64); ...; return counts   # stays an ndarray
+    let list_params: BTreeSet<&str> = params.iter().filter(|p| matches!(p.conv, Conv::List { .. })).map(|p| p.name.as_str()).collect();
+    let returns_list_param = returned_names(&def.body).iter().any(|n| list_params.contains(n.as_str()));
+    if buffers.is_empty() && appends.is_empty() && !returns_list_param {
+        lines.push("return _r".into());
+    } else {
+        lines.push("return _aiaccel_back(_r)".into());
+    }
     let adapter_fn = format!("{header}\n{}", lines.iter().map(|l| format!("    {l}\n")).collect::<String>());
 
     let original = adapter::original_renamed(f, def, module_src, &pyname);
@@ -181,6 +190,23 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
     Ok(format!(
         "{HELPERS}import numba as _aiaccel_nb\n\n\n{push}{domain}{original}\n\n{kernel}\n\n{adapter_fn}",
     ))
+}
+
+/// Names that appear in `return` expressions.
+fn returned_names(body: &[Stmt]) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    pyast::walk_stmts(body, &mut |s| {
+        if let Stmt::Return(r) = s {
+            if let Some(v) = &r.value {
+                pyast::walk_expr(v, &mut |e| {
+                    if let Expr::Name(n) = e {
+                        out.insert(n.id.to_string());
+                    }
+                });
+            }
+        }
+    });
+    out
 }
 
 /// Appending into a growing array: the compiled stand-in for `list.append`.
