@@ -198,6 +198,15 @@ fn run_process(python: &Path, flags: &[&str], script: &Path, request: &Value, sp
                 });
             }
         }
+        // if aiaccel dies (even by SIGKILL), every child dies with it: no orphaned candidate
+        // keeps running without its wall-clock limit
+        // SAFETY: prctl is async-signal-safe.
+        unsafe {
+            cmd.pre_exec(|| {
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong, 0, 0, 0);
+                Ok(())
+            });
+        }
         for (k, v) in &spec.env {
             cmd.env(k, v);
         }

@@ -160,8 +160,9 @@ pub fn run(args: RewriteArgs, printer: &Printer) -> Result<i32> {
             Status::Rejected => format!("  rejected {}: {}", f.id(), fr.reason.lines().next().unwrap_or("")),
             Status::Skipped => format!("  skipped  {}: {}", f.id(), fr.reason.lines().next().unwrap_or("")),
         };
-        printer.line(&pb, line);
+        // on disk before it is announced: whatever was announced is never redone by --resume
         journal.record(&fr);
+        printer.line(&pb, line);
         report.functions.push(fr);
         pb.inc(1);
     }

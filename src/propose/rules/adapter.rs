@@ -241,6 +241,19 @@ pub fn guard_lines(params: &[ParamPlan], py_name: &str, int_degree: usize, extra
     (lines, arrays)
 }
 
+/// `line` with the tabs of its indentation expanded to spaces (tab stops every 8 columns, as
+/// Python counts them). Generated code indents with spaces, and spaces before a tab are a
+/// TabError, so an original body indented with tabs is re-indented this way before it is nested.
+pub fn expand_indent_tabs(line: &str) -> String {
+    let rest = line.trim_start_matches([' ', '\t']);
+    let ws = &line[..line.len() - rest.len()];
+    if !ws.contains('\t') {
+        return line.to_string();
+    }
+    let col = ws.chars().fold(0, |col, c| if c == '\t' { col / 8 * 8 + 8 } else { col + 1 });
+    format!("{}{rest}", " ".repeat(col))
+}
+
 /// The original function, renamed, decorators dropped: the exact-behaviour fallback.
 pub fn original_renamed(f: &Function, def: &ast::StmtFunctionDef, module_src: &str, new_name: &str) -> String {
     let def_start = pyast::range(def).start;

@@ -358,7 +358,7 @@ fn calls_any(body: &[Stmt], names: &[&str]) -> bool {
 }
 
 fn indent4(text: &str) -> String {
-    text.lines().map(|l| if l.trim().is_empty() { "\n".to_string() } else { format!("    {l}\n") }).collect()
+    text.lines().map(|l| if l.trim().is_empty() { "\n".to_string() } else { format!("    {}\n", adapter::expand_indent_tabs(l)) }).collect()
 }
 
 fn buffers_names(body: &[Stmt], buffers: &[Buffer]) -> Vec<String> {

@@ -381,7 +381,7 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, kind: K
         if l.trim().is_empty() {
             out.push('\n');
         } else {
-            out.push_str(&format!("            {l}\n"));
+            out.push_str(&format!("            {}\n", adapter::expand_indent_tabs(l)));
         }
     }
     out.push_str(&format!("    except FloatingPointError:\n        {call_orig}\n"));
