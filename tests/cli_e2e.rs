@@ -92,13 +92,21 @@ fn rewrite_commits_a_verified_faster_branch_and_touches_nothing_else() {
     // the committed module imports and computes the same product
     let first_commit = common::git(root, &["rev-parse", branch]);
 
-    // a second run never overwrites the branch: it adds a suffix
+    // a second run with the same result reuses the branch (same commit, nothing rewritten)
     let out2 = common::aiaccel(root, &["rewrite", ".", "--no-llm", "--json", "--no-capture", "--function", "matmul"]);
     assert_eq!(out2.status.code(), Some(0), "{}", common::stderr(&out2));
     let r2: Value = serde_json::from_str(&common::stdout(&out2)).unwrap();
     let mm2 = r2["functions"].as_array().unwrap().iter().find(|f| f["function"] == "matmul").unwrap().clone();
-    assert_eq!(mm2["branch"], "aiaccel/pkg.linalg/matmul-2", "{mm2:#}");
+    assert_eq!(mm2["branch"], "aiaccel/pkg.linalg/matmul", "{mm2:#}");
     assert_eq!(common::git(root, &["rev-parse", branch]), first_commit);
+    // a branch of that name holding something else is never overwritten: a suffix is added
+    common::git(root, &["branch", "-f", branch, "HEAD"]);
+    let out3 = common::aiaccel(root, &["rewrite", ".", "--no-llm", "--json", "--no-capture", "--function", "matmul"]);
+    assert_eq!(out3.status.code(), Some(0), "{}", common::stderr(&out3));
+    let r3: Value = serde_json::from_str(&common::stdout(&out3)).unwrap();
+    let mm3 = r3["functions"].as_array().unwrap().iter().find(|f| f["function"] == "matmul").unwrap().clone();
+    assert_eq!(mm3["branch"], "aiaccel/pkg.linalg/matmul-2", "{mm3:#}");
+    assert_eq!(common::git(root, &["rev-parse", branch]), head_before);
     assert_eq!(common::tree_bytes(root), before);
 }
 
