@@ -26,7 +26,7 @@ jobs="${FUZZ_JOBS:-1}"
 command -v cargo-fuzz >/dev/null || { echo "cargo-fuzz is missing: cargo install cargo-fuzz" >&2; exit 2; }
 rustup run nightly rustc --version >/dev/null 2>&1 || { echo "no nightly toolchain: rustup toolchain install nightly" >&2; exit 2; }
 # pin the fuzz build to the main crate's dependency versions
-[ -f fuzz/Cargo.lock ] || cp Cargo.lock fuzz/Cargo.lock
+cp Cargo.lock fuzz/Cargo.lock
 
 artifacts="fuzz/artifacts/$target"
 mkdir -p "$artifacts" "fuzz/corpus/$target"
@@ -47,7 +47,7 @@ set -e
 # with -jobs>1 each worker logs to fuzz-N.log in the current directory
 if [ "$jobs" -gt 1 ]; then cat fuzz-*.log >>"$log" 2>/dev/null || true; rm -f fuzz-*.log; fi
 
-runs="$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | awk '{s += $2} END {print s + 0}')"
+runs="$( (grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" || true) | awk '{s += $2} END {print s + 0}')"
 corpus="$(find "fuzz/corpus/$target" -type f | wc -l)"
 new="$(find "$artifacts" -type f -newer "$marker" | sort)"
 echo "runs: $runs in ${secs}s; corpus: $corpus inputs; libFuzzer exit status: $rc"

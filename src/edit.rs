@@ -32,7 +32,13 @@ pub fn dedent(text: &str) -> String {
         .unwrap_or(0);
     let mut out = String::with_capacity(text.len());
     for l in text.lines() {
-        out.push_str(if l.len() >= indent { &l[indent..] } else { l.trim_start() });
+        // `indent` counts bytes of Unicode whitespace: a line indented with `\u{a0}` (two bytes)
+        // may have no char boundary there, so cut at the last one before it
+        let mut cut = indent.min(l.len() - l.trim_start().len());
+        while !l.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        out.push_str(&l[cut..]);
         out.push('\n');
     }
     out

@@ -5,13 +5,78 @@ pub use rustpython_parser::ast::{self, Expr, Ranged, Stmt};
 use rustpython_parser::Parse;
 use std::ops::Range;
 
+/// How deep statements and expressions may nest. CPython gives up near 3000 levels ("maximum
+/// recursion depth exceeded during compilation") and at 200 nested brackets; aiaccel's analyses
+/// recurse once per level, so deeper text is a syntax error here rather than a stack overflow.
+pub const MAX_NESTING: usize = 1000;
+
 /// Parse a module. The error is a one-line, human message with the line number.
+///
+/// The parser and the tree's destructor recurse once per nesting level, and only the length of
+/// the text bounds the nesting (`x = ----...1`), so the parse runs on a thread whose stack fits
+/// the text; a tree nested deeper than [`MAX_NESTING`] is dropped there and never returned.
 pub fn parse_module(src: &str, path: &str) -> Result<Vec<Stmt>, String> {
-    ast::Suite::parse(src, path).map_err(|e| {
-        let offset = e.offset.to_usize().min(src.len());
-        let line = src[..offset].matches('\n').count() + 1;
-        format!("syntax error at line {line}: {}", e.error)
+    let stack = (16 << 20) + src.len().saturating_mul(1024).min(2 << 30);
+    let parse = || {
+        let line = |offset: usize| src[..offset.min(src.len())].matches('\n').count() + 1;
+        let suite = ast::Suite::parse(src, path).map_err(|e| format!("syntax error at line {}: {}", line(e.offset.to_usize()), e.error))?;
+        let mut depth = NestingLimit { depth: 0 };
+        let checked: Result<Vec<Stmt>, usize> = suite.into_iter().map(|s| ast::fold::Fold::fold_stmt(&mut depth, s)).collect();
+        checked.map_err(|at| format!("syntax error at line {}: nested more than {MAX_NESTING} levels deep", line(at)))
+    };
+    std::thread::scope(|scope| match std::thread::Builder::new().name("aiaccel-parse".into()).stack_size(stack).spawn_scoped(scope, parse) {
+        Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+        Err(e) => Err(format!("could not start a parser thread: {e}")),
     })
+}
+
+/// Rebuilds a tree unchanged, failing (with the byte offset) below [`MAX_NESTING`] levels.
+struct NestingLimit {
+    depth: usize,
+}
+
+impl NestingLimit {
+    fn enter(&mut self, node: &impl Ranged) -> Result<(), usize> {
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            return Err(node.range().start().to_usize());
+        }
+        Ok(())
+    }
+}
+
+// Every recursive path through the tree passes through a statement, an expression or a pattern.
+impl ast::fold::Fold<ast::text_size::TextRange> for NestingLimit {
+    type TargetU = ast::text_size::TextRange;
+    type Error = usize;
+    type UserContext = ();
+
+    fn will_map_user(&mut self, _: &ast::text_size::TextRange) {}
+
+    fn map_user(&mut self, user: ast::text_size::TextRange, _: ()) -> Result<ast::text_size::TextRange, usize> {
+        Ok(user)
+    }
+
+    fn fold_stmt(&mut self, node: Stmt) -> Result<Stmt, usize> {
+        self.enter(&node)?;
+        let out = ast::fold::fold_stmt(self, node);
+        self.depth -= 1;
+        out
+    }
+
+    fn fold_expr(&mut self, node: Expr) -> Result<Expr, usize> {
+        self.enter(&node)?;
+        let out = ast::fold::fold_expr(self, node);
+        self.depth -= 1;
+        out
+    }
+
+    fn fold_pattern(&mut self, node: ast::Pattern) -> Result<ast::Pattern, usize> {
+        self.enter(&node)?;
+        let out = ast::fold::fold_pattern(self, node);
+        self.depth -= 1;
+        out
+    }
 }
 
 pub fn range<T: Ranged>(node: &T) -> Range<usize> {
@@ -273,7 +338,8 @@ pub fn line_end(src: &str, pos: usize) -> usize {
     if pos == 0 {
         return src.find('\n').map(|i| i + 1).unwrap_or(src.len());
     }
-    src[pos - 1..].find('\n').map(|i| pos + i).unwrap_or(src.len())
+    // bytes, not chars: `pos - 1` may fall inside the last character of a node (`return α`)
+    src.as_bytes()[pos - 1..].iter().position(|&b| b == b'\n').map(|i| pos + i).unwrap_or(src.len())
 }
 
 /// 1-based line number of byte `pos`.

@@ -1,0 +1,3 @@
+def gen(xs):
+    for x in xs:
+        yield x * 2
