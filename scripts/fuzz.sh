@@ -11,8 +11,9 @@
 #   cargo +nightly fuzz run discover_splice_rules fuzz/artifacts/discover_splice_rules/<file>
 #
 # Needs a nightly toolchain and cargo-fuzz (`cargo install cargo-fuzz`). Runs at nice 19 in
-# fuzz/target (never ./target). Environment:
-#   FUZZ_SANITIZER  address (default) | none     AddressSanitizer or a plain build
+# fuzz/target (never ./target); the first build takes 20-40 minutes (candle). Environment:
+#   FUZZ_SANITIZER  address (default) | none     AddressSanitizer or a plain build (switching
+#                   rebuilds every dependency, candle included: 30+ minutes on 2 cores)
 #   FUZZ_JOBS       parallel fuzzing processes (default 1)
 #   FUZZ_ARGS       extra libFuzzer flags, e.g. "-max_len=65536"
 set -euo pipefail
@@ -25,8 +26,8 @@ jobs="${FUZZ_JOBS:-1}"
 
 command -v cargo-fuzz >/dev/null || { echo "cargo-fuzz is missing: cargo install cargo-fuzz" >&2; exit 2; }
 rustup run nightly rustc --version >/dev/null 2>&1 || { echo "no nightly toolchain: rustup toolchain install nightly" >&2; exit 2; }
-# pin the fuzz build to the main crate's dependency versions
-cp Cargo.lock fuzz/Cargo.lock
+# pin the fuzz build to the main crate's dependency versions (cargo then adds libfuzzer-sys)
+[ fuzz/Cargo.lock -nt Cargo.lock ] || cp Cargo.lock fuzz/Cargo.lock
 
 artifacts="fuzz/artifacts/$target"
 mkdir -p "$artifacts" "fuzz/corpus/$target"
@@ -53,7 +54,7 @@ new="$(find "$artifacts" -type f -newer "$marker" | sort)"
 echo "runs: $runs in ${secs}s; corpus: $corpus inputs; libFuzzer exit status: $rc"
 if [ -n "$new" ]; then
     echo "FINDINGS (see $log):"
-    grep -E '^(thread .* panicked|==[0-9]+==ERROR|SUMMARY|ALARM|Test unit written)' "$log" | head -20 || true
+    grep -E "^thread .* panicked|^==[0-9]+==ERROR|^SUMMARY|ALARM|Test unit written" "$log" | head -20 || true
     echo "$new" | sed 's/^/  /'
     exit 1
 fi

@@ -24,14 +24,20 @@ pub enum SpliceError {
 
 /// Remove the common leading indentation of all non-blank lines.
 pub fn dedent(text: &str) -> String {
+    // a form feed in the indentation resets Python's column count: what precedes it is no indent
+    fn after_form_feed(l: &str) -> &str {
+        let ws = &l[..l.len() - l.trim_start().len()];
+        ws.rfind('\x0c').map_or(l, |i| &l[i + 1..])
+    }
     let indent = text
         .lines()
+        .map(after_form_feed)
         .filter(|l| !l.trim().is_empty())
         .map(|l| l.len() - l.trim_start().len())
         .min()
         .unwrap_or(0);
     let mut out = String::with_capacity(text.len());
-    for l in text.lines() {
+    for l in text.lines().map(after_form_feed) {
         // `indent` counts bytes of Unicode whitespace: a line indented with `\u{a0}` (two bytes)
         // may have no char boundary there, so cut at the last one before it
         let mut cut = indent.min(l.len() - l.trim_start().len());

@@ -174,3 +174,75 @@ fn below_the_limit() {
     let run = exercise(&neg);
     assert!(rule_fired(&run, "g", "AX010"), "AX010 does not fire on a long unary chain");
 }
+
+/// Found while probing what the fuzzer reached: the rules' fallback copy of the original
+/// (`_f_py`) looked for the name after exactly `def ` and otherwise cut 4 bytes in, which split
+/// `σ` in `def  σ(xs):` (a panic) and mangled `def \<newline> f(xs):` into code that does not parse.
+#[test]
+fn rules_rename_a_def_whatever_separates_def_and_its_name() {
+    let body = "(xs):\n    t = 0\n    for x in xs:\n        t += x\n    return t\n";
+    for (name, header) in [("σ", "def  σ"), ("f", "def\tf"), ("f", "def \\\n f"), ("f", "@defaults\ndef  f")] {
+        let src = format!("{header}{body}");
+        let run = exercise(&src);
+        assert!(rule_fired(&run, name, "AX001"), "{header:?}: AX001 does not fire");
+        for (_, c, spliced) in &run.candidates {
+            assert!(c.source.contains(&format!("_{name}_py(xs):")), "{header:?}: {} has no renamed original:\n{}", c.label, c.source);
+            assert!(spliced.is_ok(), "{header:?}: {} does not splice: {spliced:?}", c.label);
+        }
+    }
+}
+
+/// Found while probing AX001's edits: `res = [0.0] * len(out)` where `out` is an appended-to
+/// buffer got two overlapping rewrites (the buffer's initialiser and `len(out)` -> `_n_out`),
+/// applied at stale offsets: code that does not parse, or, with a multi-byte character right
+/// after (`;é = 1`), a cut inside that character (a panic in release builds too).
+#[test]
+fn overlapping_kernel_rewrites_are_refused_not_applied() {
+    for tail in ["", ";é = 1"] {
+        let src = format!(
+            "def f(xs):\n    out = []\n    for x in xs:\n        out.append(x * 2.0)\n    res = [0.0] * len(out){tail}\n    for i in range(len(out)):\n        res[i] = xs[i] * 2.0\n    return res\n"
+        );
+        let f = discover::function_at("m.py", &src, "f").unwrap();
+        let why = aiaccel::propose::rules::apply("AX001", &f, &src).unwrap().expect_err("AX001 must not fire");
+        assert!(why.contains("overlap"), "{why}");
+        exercise(&src);
+    }
+}
+
+/// Found while probing line endings: Python (and the parser) also end a line at a lone `\r`,
+/// but aiaccel's line helpers only at `\n`, so every function's byte range ran from the start
+/// of the module to its end (a splice would have replaced the whole module) and AX001 built code
+/// that does not parse. Such a module is now skipped with a reason; `\r\n` still works.
+#[test]
+fn lone_carriage_returns_are_refused_crlf_is_fine() {
+    let cr = "def g(a):\r    return a\r\rdef f(xs):\r    t = 0\r    for x in xs:\r        t += x * 2.0\r    return t\r";
+    let err = discover::functions_in("mac.py", cr).err().expect("a CR-only module is refused");
+    assert!(err.contains("carriage return"), "{err}");
+    assert!(discover::function_at("mac.py", cr, "f").is_err());
+    assert!(exercise(cr).functions.is_empty());
+
+    let crlf = cr.replace('\r', "\r\n");
+    let run = exercise(&crlf);
+    assert_eq!(run.functions.len(), 2);
+    let f = run.functions.iter().find(|f| f.name == "f").unwrap();
+    assert!(f.source.starts_with("def f(xs):\r\n") && f.source.ends_with("return t\r\n"), "{:?}", f.source);
+    assert!(rule_fired(&run, "f", "AX001"));
+}
+
+/// Found while probing indentation: a form feed in the indentation resets Python's column, but
+/// `edit::dedent` counted it as one more byte of indent (and AX010/AX011 re-indented the lines
+/// they wrote with one space per byte of it), so AX001, AX010 and AX011 built code that does not
+/// parse (`unexpected indent`).
+#[test]
+fn form_feed_in_indentation_gives_rules_that_parse() {
+    assert_eq!(edit::dedent("    a\n\x0c    b\n  \x0c    c\n"), "a\nb\nc\n");
+    let src = "def total(xs):\n    t = 0.0\n\x0c    for x in xs:\n        t += x * x\n    return t\n\n\
+               def dbl(xs):\n    out = []\n\x0c  \x0c    for x in xs:\n        out.append(x * 2.0)\n    return out\n";
+    let run = exercise(src);
+    for (q, code) in [("total", "AX001"), ("total", "AX010"), ("dbl", "AX011")] {
+        assert!(rule_fired(&run, q, code), "{code} does not fire on {q}");
+    }
+    for (q, c, spliced) in &run.candidates {
+        assert!(spliced.is_ok(), "{q}: {} does not splice: {spliced:?}", c.label);
+    }
+}

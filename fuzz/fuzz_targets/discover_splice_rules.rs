@@ -9,7 +9,8 @@
 //!    function, a method, a static method, a class method).
 //! 4. `edit::dedent`, `edit::Diff` over every splice result.
 //!
-//! Errors are fine; panics (and stack overflows, OOMs, timeouts) are findings.
+//! Errors are fine; panics (and stack overflows, OOMs, timeouts) are findings. cargo-fuzz builds
+//! with debug assertions, so a rule whose output does not parse panics too (`rules::apply`).
 
 #![no_main]
 

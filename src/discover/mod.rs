@@ -133,6 +133,11 @@ pub fn function_at(path: &str, src: &str, qualname: &str) -> Result<Function, St
 
 /// Every function and method of a module, with the reason it is not a candidate, if any.
 fn scan(path: &str, src: &str) -> Result<Vec<(Function, Option<String>)>, String> {
+    // Python also breaks lines at a lone `\r`; aiaccel's byte ranges (`pyast::line_start`, ...)
+    // only at `\n`, so a function's lines would run to the end of the file
+    if src.match_indices('\r').any(|(i, _)| !src[i + 1..].starts_with('\n')) {
+        return Err("lines end in a lone carriage return (classic Mac line endings); aiaccel reads \\n and \\r\\n only".into());
+    }
     let suite = pyast::parse_module(src, path)?;
     let module = module_name(path);
     let module_names = module_level_names(&suite);

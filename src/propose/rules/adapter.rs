@@ -260,7 +260,10 @@ pub fn original_renamed(f: &Function, def: &ast::StmtFunctionDef, module_src: &s
     // text from `def` (after decorators) to the end of the function's lines
     let text = &module_src[pyast::line_start(module_src, def_start)..f.range.end];
     let text = crate::edit::dedent(text);
-    let name_at = text.find(&format!("def {}", f.name)).map(|i| i + 4).unwrap_or(4);
+    // the name is the first thing after the `def` that starts the text, whatever separates them
+    // (`def  σ(`, `def\tf(`, `def \\\n f(`)
+    let after_def = text.find("def").map_or(0, |i| i + 3);
+    let Some(name_at) = text[after_def..].find(f.name.as_str()).map(|i| after_def + i) else { return text };
     format!("{}{}{}", &text[..name_at], new_name, &text[name_at + f.name.len()..])
 }
 

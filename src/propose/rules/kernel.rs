@@ -102,6 +102,10 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
     let body_start = pyast::line_start(module_src, pyast::range(&def.body[0]).start);
     let mut body = module_src[body_start..f.range.end].to_string();
     edits.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
+    // `res = [0.0] * len(out)` with `out` an appended-to buffer: two rewrites of the same text
+    if edits.windows(2).any(|w| w[1].0.end > w[0].0.start) {
+        return Err("two of its rewrites overlap (a buffer sized by a list that is appended to)".into());
+    }
     for (r, t) in &edits {
         body.replace_range(r.start - body_start..r.end - body_start, t);
     }

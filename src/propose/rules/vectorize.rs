@@ -263,7 +263,7 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, kind: K
                 if !all || stmts.is_empty() {
                     continue;
                 }
-                let indent = " ".repeat(pyast::range(s).start - pyast::line_start(module_src, pyast::range(s).start));
+                let indent = &module_src[pyast::line_start(module_src, pyast::range(s).start)..pyast::range(s).start];
                 let mut text = format!("_n = {}\n", cx.length);
                 for t in stmts {
                     text.push_str(&format!("{indent}{t}\n"));
@@ -292,7 +292,7 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, kind: K
                 if !has_array(&v) {
                     continue;
                 }
-                let indent = " ".repeat(pyast::range(s).start - pyast::line_start(module_src, pyast::range(s).start));
+                let indent = &module_src[pyast::line_start(module_src, pyast::range(s).start)..pyast::range(s).start];
                 let text = format!("_n = {}\n{indent}{out}.extend({}.tolist())\n", cx.length, v);
                 let r = pyast::line_start(module_src, pyast::range(s).start) + indent.len()..pyast::line_end(module_src, pyast::range(s).end);
                 rewrites.push(Rewrite { range: r, text });

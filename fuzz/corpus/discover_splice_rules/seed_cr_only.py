@@ -1,0 +1,1 @@
+def g(a):    return adef f(xs):    t = 0    for x in xs:        t += x * 2.0    return t
