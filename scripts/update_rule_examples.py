@@ -8,6 +8,8 @@ to its `before` under the verifier.
 
 rules/examples/<rule>_<x>.py holds one module; its first function is the example. Files named
 <rule>_n<k>.py are must-not-fire examples; their first line is `# no_fire: <reason>`.
+<rule>_<x>.kernel.py, where present, is the same function as a kernel over NumPy arrays: the
+LLM proposer's prompts show it as a worked example (tests/llm_kernel_mode.rs verifies it).
 """
 import re
 import subprocess
@@ -16,7 +18,7 @@ from pathlib import Path
 
 root = Path(__file__).resolve().parent.parent
 binary = root / "target" / ("release" if "--release" in sys.argv else "debug") / "aiaccel"
-examples = sorted((root / "rules" / "examples").glob("*.py"))
+examples = sorted(p for p in (root / "rules" / "examples").glob("*.py") if not p.name.endswith(".kernel.py"))
 
 for toml in sorted((root / "rules").glob("AX*.toml")):
     code = toml.name.split("-")[0]
@@ -37,5 +39,8 @@ for toml in sorted((root / "rules").glob("AX*.toml")):
             assert out.returncode == 0, f"{ex.name}: {code} does not fire: {out.stderr}"
             assert "'''" not in out.stdout
             text += f"\n[[example]]\nname = {ex.stem!r}\nfunction = {func!r}\nbefore = '''\n{src}'''\nafter = '''\n{out.stdout}'''\n"
+            kernel = ex.with_name(ex.stem + ".kernel.py")
+            if kernel.exists():
+                text += f"kernel = '''\n{kernel.read_text()}'''\n"
     toml.write_text(text)
     print("updated", toml.name)

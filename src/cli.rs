@@ -123,13 +123,18 @@ pub struct RewriteArgs {
     /// At most this many functions (the highest ranked).
     #[arg(long)]
     pub max_functions: Option<usize>,
-    /// A local GGUF model file (qwen2 architecture) instead of the default model.
+    /// A local GGUF model file (qwen2 architecture), or the name of a shipped model
+    /// (`aiaccel model list`), instead of the default model.
     #[arg(long)]
     pub model: Option<PathBuf>,
     /// Try the local model on at most this many functions (those the rules did not accelerate,
     /// highest ranked first): generation on a CPU takes about a minute per candidate.
     #[arg(long, default_value_t = 5)]
     pub llm_functions: usize,
+    /// The model writes whole functions, not kernels wrapped by aiaccel's adapter (kernel mode
+    /// is the default wherever the adapter applies: list and number parameters).
+    #[arg(long)]
+    pub llm_whole_function: bool,
     /// An OpenAI-compatible chat endpoint (llama.cpp server, vLLM, Ollama) instead of the
     /// in-process model, e.g. http://localhost:8080/v1.
     #[arg(long)]
@@ -194,12 +199,16 @@ pub struct EvalArgs {
     /// Only specs whose name contains one of these (repeatable).
     #[arg(long)]
     pub only: Vec<String>,
-    /// A local GGUF model file (qwen2 architecture) instead of the default model.
+    /// A local GGUF model file (qwen2 architecture), or the name of a shipped model
+    /// (`aiaccel model list`), instead of the default model.
     #[arg(long)]
     pub model: Option<PathBuf>,
     /// The model runs on at most this many functions per configuration.
     #[arg(long, default_value_t = 5)]
     pub llm_functions: usize,
+    /// The model writes whole functions, not kernels wrapped by aiaccel's adapter.
+    #[arg(long)]
+    pub llm_whole_function: bool,
     #[arg(long, default_value_t = 1.2)]
     pub min_speedup: f64,
     /// Write the report as JSON here (default: eval/results/<date>.json beside the corpus).

@@ -19,6 +19,7 @@ pub fn run(args: EvalArgs, printer: &Printer) -> Result<i32> {
         only: args.only.clone(),
         model: args.model.clone(),
         llm_functions: args.llm_functions,
+        kernel_mode: !args.llm_whole_function,
         python: args.py.python.clone(),
         min_speedup: args.min_speedup,
         limits: args.sandbox.limits(),

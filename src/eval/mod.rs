@@ -121,6 +121,8 @@ pub struct Options {
     pub only: Vec<String>,
     pub model: Option<PathBuf>,
     pub llm_functions: usize,
+    /// Kernel mode for the model (see `propose::llm::kernel`).
+    pub kernel_mode: bool,
     pub python: Option<PathBuf>,
     pub min_speedup: f64,
     pub limits: crate::python::Limits,
@@ -292,7 +294,7 @@ pub fn run(opts: &Options, printer: &Printer) -> Result<EvalReport> {
             "rules" => vec![Box::new(RuleEngine::new())],
             "llm" | "full" => {
                 let mut v: Vec<Box<dyn Proposer>> = if config == "full" { vec![Box::new(RuleEngine::new())] } else { vec![] };
-                match crate::propose::local_model::proposer_from_args(opts.model.as_deref(), printer) {
+                match crate::propose::local_model::proposer_from_args(opts.model.as_deref(), opts.kernel_mode, printer) {
                     Ok(Some(p)) => {
                         report.model = Some(p.name());
                         v.push(p)

@@ -208,6 +208,34 @@ pub fn signature_of(source: &str, name: &str) -> Option<Signature> {
 
 /// Check a model reply and return the candidate source, or why it was rejected.
 pub fn extract(reply: &str, name: &str, original: &Signature) -> Result<Extracted, String> {
+    extract_defining(reply, name, &[], |sig| {
+        if sig != original {
+            return Err(format!("`{name}` changed its parameter list from {} to {}", original.render(), sig.render()));
+        }
+        Ok(())
+    })
+}
+
+/// Kernel mode: the block must define `kernel` with `arity` positional parameters (names are the
+/// model's own: aiaccel calls it positionally). Definitions named in `written_by_aiaccel` (the
+/// public function, its fallback copy) are dropped if the model wrote them anyway.
+pub fn extract_kernel(reply: &str, kernel: &str, arity: usize, written_by_aiaccel: &[&str]) -> Result<Extracted, String> {
+    extract_defining(reply, kernel, written_by_aiaccel, |sig| {
+        let plain = sig.params.iter().all(|(k, _, _)| matches!(k, ParamKind::Positional | ParamKind::PositionalOnly));
+        let required = sig.params.iter().filter(|(_, _, default)| !default).count();
+        if !plain || required > arity || sig.params.len() < arity {
+            return Err(format!("`{kernel}` must take exactly {arity} positional parameters, one per parameter of the original, in order; it takes {}", sig.render()));
+        }
+        Ok(())
+    })
+}
+
+fn extract_defining(
+    reply: &str,
+    name: &str,
+    drop_defs: &[&str],
+    check: impl Fn(&Signature) -> Result<(), String>,
+) -> Result<Extracted, String> {
     let block = first_code_block(reply).ok_or("the reply has no ```python code block")?;
     let code = block.code;
     let body = parse_suite(code, "<candidate>")
@@ -219,13 +247,7 @@ pub fn extract(reply: &str, name: &str, original: &Signature) -> Result<Extracte
         _ => None,
     });
     let sig = def.ok_or_else(|| format!("the code block does not define `{name}` at top level"))?;
-    if &sig != original {
-        return Err(format!(
-            "`{name}` changed its parameter list from {} to {}",
-            original.render(),
-            sig.render()
-        ));
-    }
+    check(&sig)?;
     let mut bad = Vec::new();
     walk_imports(&body, &mut bad);
     if !bad.is_empty() {
@@ -245,9 +267,9 @@ pub fn extract(reply: &str, name: &str, original: &Signature) -> Result<Extracte
         let keep = match s {
             Stmt::Import(_)
             | Stmt::ImportFrom(_)
-            | Stmt::FunctionDef(_)
-            | Stmt::AsyncFunctionDef(_)
             | Stmt::ClassDef(_) => true,
+            Stmt::FunctionDef(f) => !drop_defs.contains(&f.name.as_str()),
+            Stmt::AsyncFunctionDef(f) => !drop_defs.contains(&f.name.as_str()),
             Stmt::Assign(_) | Stmt::AnnAssign(_) => !calls_name(text, name),
             _ => false,
         };

@@ -15,6 +15,7 @@ pub mod endpoint;
 pub mod extract;
 pub mod fetch;
 pub mod generate;
+pub mod kernel;
 pub mod prompt;
 pub mod tokenizer;
 
@@ -109,6 +110,9 @@ pub struct LlmConfig {
     /// Run only where the cheap proposers (rules) found no accepted rewrite: a model candidate
     /// costs tens of seconds of CPU.
     pub fallback_only: bool,
+    /// Ask for a kernel over NumPy arrays and wrap it in aiaccel's adapter (`kernel`) wherever
+    /// the adapter applies; elsewhere, and when false, the model writes the whole function.
+    pub kernel_mode: bool,
 }
 
 impl Default for LlmConfig {
@@ -122,6 +126,7 @@ impl Default for LlmConfig {
             extract_retries: 1,
             progress: true,
             fallback_only: true,
+            kernel_mode: true,
         }
     }
 }
@@ -169,6 +174,8 @@ struct Conversation {
     strategy: Strategy,
     label: String,
     rounds: usize,
+    /// The model wrote a kernel (its code is the kernel part of the candidate).
+    kernel: bool,
 }
 
 pub struct LlmProposer {
@@ -181,14 +188,23 @@ pub struct LlmProposer {
 }
 
 /// How the commit body describes a model's candidate.
-fn assumes_text(model: &str, strategy: Strategy) -> String {
+fn assumes_text(model: &str, strategy: Strategy, kernel: bool) -> String {
+    let who = if kernel {
+        format!(
+            "The kernel `_<name>_kernel` was written by the language model {model} ({} strategy); aiaccel wrote \
+             the public function around it (inputs the kernel is not given run the original, kept as \
+             `_<name>_py`).",
+            strategy.as_str()
+        )
+    } else {
+        format!("Written by the language model {model} ({} strategy).", strategy.as_str())
+    };
     format!(
-        "Written by the language model {model} ({} strategy); no rule vouches for it. aiaccel checked it \
+        "{who} No rule vouches for it. aiaccel checked it \
          only by differential testing against the original on generated and observed inputs, and by \
          benchmark: inputs unlike those tested (other dtypes or shapes, empty inputs, NaN/inf, huge values, \
          aliased or mutated arguments) may behave differently, and floating-point results may differ \
-         within the verifier's tolerance.",
-        strategy.as_str()
+         within the verifier's tolerance."
     )
 }
 
@@ -280,6 +296,7 @@ impl LlmProposer {
         sampling: &Sampling,
         strategy: Strategy,
         label: &str,
+        plan: Option<&kernel::KernelPlan>,
     ) -> Result<Option<(Candidate, Vec<Message>)>> {
         let f = ctx.function;
         let code = extract::dedent(&f.source);
@@ -300,21 +317,26 @@ impl LlmProposer {
                 Err(e) => return Err(e),
             };
             messages.push(Message::assistant(g.text.clone()));
-            match extract::extract(&g.text, &f.name, &original) {
-                Ok(ex) => {
+            let extracted = match plan {
+                Some(plan) => extract::extract_kernel(&g.text, &plan.kernel, plan.params.len(), &plan.written_by_aiaccel())
+                    .map(|ex| plan.assemble(&ex.source)),
+                None => extract::extract(&g.text, &f.name, &original).map(|ex| ex.source),
+            };
+            match extracted {
+                Ok(source) => {
                     let candidate = Candidate {
                         origin: Origin::Llm { model: self.stats.model.clone() },
                         strategy,
                         label: label.to_string(),
-                        source: ex.source,
-                        assumes: assumes_text(&self.stats.model, strategy),
+                        source,
+                        assumes: assumes_text(&self.stats.model, strategy, plan.is_some()),
                     };
                     return Ok(Some((candidate, messages)));
                 }
                 Err(reason) => {
                     self.stats.rejected_at_extraction.push(format!("{label}: {reason}"));
                     if attempt < self.config.extract_retries {
-                        messages.push(prompt::repair_message(&f.name, &reason));
+                        messages.push(prompt::repair_message(&f.name, plan.map(|p| p.kernel.as_str()), &reason));
                     }
                 }
             }
@@ -322,11 +344,19 @@ impl LlmProposer {
         Ok(None)
     }
 
-    fn remember(&mut self, candidate: &Candidate, messages: Vec<Message>, rounds: usize) {
+    fn remember(&mut self, candidate: &Candidate, messages: Vec<Message>, rounds: usize, kernel: bool) {
         self.conversations.insert(
             source_key(&candidate.source),
-            Conversation { messages, strategy: candidate.strategy, label: candidate.label.clone(), rounds },
+            Conversation { messages, strategy: candidate.strategy, label: candidate.label.clone(), rounds, kernel },
         );
+    }
+
+    /// Kernel mode's plan for this function, when it is on and the adapter applies.
+    fn kernel_plan(&self, ctx: &ProposeContext<'_>) -> Option<kernel::KernelPlan> {
+        if !self.config.kernel_mode {
+            return None;
+        }
+        kernel::plan(ctx.function, ctx.module_source).ok()
     }
 }
 
@@ -346,8 +376,12 @@ impl Proposer for LlmProposer {
     fn propose(&mut self, ctx: &ProposeContext<'_>) -> Result<Vec<Candidate>> {
         let mut out: Vec<Candidate> = Vec::new();
         let strategies = self.config.strategies.clone();
+        let plan = self.kernel_plan(ctx);
         for strategy in strategies {
-            let first = vec![prompt::strategy_message(ctx, strategy)];
+            let first = vec![match &plan {
+                Some(plan) => prompt::kernel_message(ctx, strategy, plan),
+                None => prompt::strategy_message(ctx, strategy),
+            }];
             let mut samplings = vec![Sampling::greedy(self.config.max_new_tokens)];
             for i in 0..self.config.extra_samples {
                 samplings.push(Sampling::sampled(
@@ -359,7 +393,7 @@ impl Proposer for LlmProposer {
             for (i, sampling) in samplings.iter().enumerate() {
                 let label = format!("llm {} #{}", strategy.as_str(), i + 1);
                 let Some((candidate, messages)) =
-                    self.attempt(ctx, first.clone(), sampling, strategy, &label)?
+                    self.attempt(ctx, first.clone(), sampling, strategy, &label, plan.as_ref())?
                 else {
                     continue;
                 };
@@ -367,7 +401,7 @@ impl Proposer for LlmProposer {
                 if out.iter().any(|c| c.source == candidate.source) {
                     continue;
                 }
-                self.remember(&candidate, messages, 0);
+                self.remember(&candidate, messages, 0, plan.is_some());
                 self.stats.candidates += 1;
                 out.push(candidate);
             }
@@ -384,8 +418,8 @@ impl Proposer for LlmProposer {
         self.stats.repairs_requested += 1;
         // Continue the conversation that wrote it; a candidate from elsewhere (a rule, a past
         // run) gets a fresh one that shows the rejected code as the model's own answer.
-        let (mut messages, strategy, label, rounds) = match self.conversations.get(&source_key(&rejected.source)) {
-            Some(c) => (c.messages.clone(), c.strategy, c.label.clone(), c.rounds),
+        let (mut messages, strategy, label, rounds, kernel) = match self.conversations.get(&source_key(&rejected.source)) {
+            Some(c) => (c.messages.clone(), c.strategy, c.label.clone(), c.rounds, c.kernel),
             None => (
                 vec![
                     prompt::strategy_message(ctx, rejected.strategy),
@@ -394,21 +428,23 @@ impl Proposer for LlmProposer {
                 rejected.strategy,
                 rejected.label.clone(),
                 0,
+                false,
             ),
         };
-        messages.push(prompt::repair_message(&ctx.function.name, feedback));
+        let plan = if kernel { self.kernel_plan(ctx) } else { None };
+        messages.push(prompt::repair_message(&ctx.function.name, plan.as_ref().map(|p| p.kernel.as_str()), feedback));
         let base = label.split(" repair ").next().unwrap_or(&label).to_string();
         let label = format!("{base} repair {}", rounds + 1);
         let sampling = Sampling::greedy(self.config.max_new_tokens);
-        let Some((mut candidate, messages)) = self.attempt(ctx, messages, &sampling, strategy, &label)? else {
+        let Some((mut candidate, messages)) = self.attempt(ctx, messages, &sampling, strategy, &label, plan.as_ref())? else {
             return Ok(None);
         };
         if candidate.source == rejected.source {
             self.stats.rejected_at_extraction.push(format!("{label}: the model repeated the rejected code"));
             return Ok(None);
         }
-        candidate.assumes = assumes_text(&self.stats.model, strategy);
-        self.remember(&candidate, messages, rounds + 1);
+        candidate.assumes = assumes_text(&self.stats.model, strategy, plan.is_some());
+        self.remember(&candidate, messages, rounds + 1, plan.is_some());
         self.stats.repairs_offered += 1;
         self.stats.candidates += 1;
         Ok(Some(candidate))
@@ -487,8 +523,60 @@ mod tests {
     fn proposer(replies: &[&str], cache: Option<&Path>) -> (LlmProposer, Rc<RefCell<Vec<String>>>) {
         let prompts = Rc::new(RefCell::new(Vec::new()));
         let fake = Fake { replies: replies.iter().map(|s| s.to_string()).collect(), prompts: prompts.clone() };
-        let config = LlmConfig { progress: false, ..LlmConfig::default() };
+        let config = LlmConfig { progress: false, kernel_mode: false, ..LlmConfig::default() };
         (LlmProposer::new(Box::new(fake), config, cache), prompts)
+    }
+
+    fn kernel_proposer(replies: &[&str]) -> (LlmProposer, Rc<RefCell<Vec<String>>>) {
+        let prompts = Rc::new(RefCell::new(Vec::new()));
+        let fake = Fake { replies: replies.iter().map(|s| s.to_string()).collect(), prompts: prompts.clone() };
+        let config = LlmConfig { progress: false, ..LlmConfig::default() };
+        (LlmProposer::new(Box::new(fake), config, None), prompts)
+    }
+
+    const KERNEL_VEC: &str = "Here you go:\n```python\nimport numpy as np\n\ndef _total_kernel(xs):\n    return np.sum(xs)\n\n\
+def total(xs):\n    return float(_total_kernel(np.asarray(xs)))\n\nprint(total([1.0]))\n```";
+    const KERNEL_NUMBA: &str = "```python\nfrom numba import njit\n\n@njit(cache=True)\ndef _total_kernel(a):\n    s = 0.0\n    for i in range(a.shape[0]):\n        s += a[i]\n    return s\n```";
+
+    #[test]
+    fn kernel_mode_asks_for_a_kernel_and_wraps_it_in_the_adapter() {
+        let f = function();
+        let ctx = ProposeContext { function: &f, module_source: MODULE, observed_inputs: None };
+        let (mut p, prompts) = kernel_proposer(&[KERNEL_VEC, KERNEL_NUMBA]);
+        let c = p.propose(&ctx).unwrap();
+        assert_eq!(c.len(), 2);
+        let prompts = prompts.borrow();
+        assert!(prompts[0].contains("Write `_total_kernel(xs)`. aiaccel calls it from `total` with:\n- `xs`: a 1-D NumPy float64 array (the list), non-empty, finite\n"), "{}", prompts[0]);
+        // worked examples come from the rules' examples
+        assert!(prompts[0].contains("def sum_of_squares(xs):") && prompts[0].contains("def _sum_of_squares_kernel(xs):\n    return np.dot(xs, xs)"));
+        assert!(prompts[0].contains("def _rescale_kernel(xs, scale, shift):"));
+        assert!(prompts[1].contains("def _moving_average_kernel(values, window):") && !prompts[1].contains("_rescale_kernel"));
+        let v = &c[0].source;
+        assert!(v.starts_with(crate::propose::rules::HELPERS));
+        assert!(v.contains("def _total_kernel(xs):\n    return np.sum(xs)\n"));
+        assert!(v.contains("def _total_py(xs):\n    s = 0.0\n"));
+        assert!(v.contains("def total(xs):\n    _a_xs = _aiaccel_arr(xs, 1, float)\n"));
+        // the model's own `total` (and its example print) are dropped: aiaccel writes `total`
+        assert!(!v.contains("float(_total_kernel(np.asarray(xs)))") && !v.contains("print("));
+        assert!(c[0].assumes.starts_with("The kernel `_<name>_kernel` was written by the language model fake-coder (vectorize strategy)"));
+        assert!(c[1].source.contains("except _aiaccel_nb.core.errors.TypingError:"));
+        crate::pyast::parse_module(v, "c.py").unwrap();
+    }
+
+    #[test]
+    fn kernel_mode_repairs_the_kernel_and_rejects_a_wrong_arity() {
+        let f = function();
+        let ctx = ProposeContext { function: &f, module_source: MODULE, observed_inputs: None };
+        let two = "```python\nimport numpy as np\n\ndef _total_kernel(xs, n):\n    return np.sum(xs[:n])\n```";
+        let fixed = "```python\nimport numpy as np\n\ndef _total_kernel(xs):\n    return np.add.reduce(xs)\n```";
+        let (mut p, prompts) = kernel_proposer(&[two, KERNEL_VEC, KERNEL_NUMBA, fixed]);
+        let c = p.propose(&ctx).unwrap();
+        assert_eq!(c.len(), 2);
+        assert!(prompts.borrow()[1].contains("`_total_kernel` must take exactly 1 positional parameters"), "{}", prompts.borrow()[1]);
+        let r = p.repair(&ctx, &c[0], "mismatch on xs=[1e16, 1.0, -1e16]").unwrap().unwrap();
+        let last = prompts.borrow().last().unwrap().clone();
+        assert!(last.contains("aiaccel called your `_total_kernel` from `total`") && last.contains("Fix `_total_kernel`."));
+        assert!(r.source.contains("return np.add.reduce(xs)") && r.source.contains("def _total_py(xs):"));
     }
 
     #[test]

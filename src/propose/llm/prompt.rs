@@ -12,6 +12,7 @@ use rustpython_parser::{parse, Mode};
 use std::collections::BTreeSet;
 
 use super::extract::ALLOWED_IMPORTS;
+use super::kernel::KernelPlan;
 use super::generate::Message;
 
 /// Lines of one helper or constant shown before it is cut.
@@ -210,14 +211,121 @@ pub fn strategy_message(ctx: &ProposeContext<'_>, strategy: Strategy) -> Message
     Message::user(m)
 }
 
+/// What a strategy asks of a kernel (kernel mode: arrays in, arrays or numbers out).
+fn kernel_instructions(strategy: Strategy) -> &'static str {
+    match strategy {
+        Strategy::Vectorize | Strategy::Manual => {
+            "Use whole-array NumPy operations (slicing, broadcasting, np.cumsum, np.dot, np.where, \
+reductions along an axis) instead of Python loops over elements."
+        }
+        Strategy::Numba => {
+            "Decorate the kernel with @njit(cache=True) from numba and keep the loops (they compile); \
+index 2-D arrays as a[i, j]."
+        }
+        Strategy::NumbaParallel | Strategy::Parallel => {
+            "Decorate the kernel with @njit(parallel=True, cache=True) from numba and make the outer \
+loop over independent iterations a numba.prange loop. Never prange a loop whose iterations depend on \
+each other (running sums, recurrences)."
+        }
+        Strategy::Cupy => {
+            "Use the GPU with CuPy: cp.asarray the arrays, compute with whole-array CuPy operations, and \
+return results brought back with cp.asnumpy."
+        }
+    }
+}
+
+/// CuPy has no rule: its worked example is AX011's `rescale` kernel, on the device.
+const CUPY_KERNEL: &str = "import cupy as cp
+
+
+def _rescale_kernel(xs, scale, shift):
+    return cp.asnumpy(cp.asarray(xs) * scale + shift)
+";
+
+/// Worked examples for kernel mode, taken from the rules' examples that carry a kernel
+/// (`rules/examples/*.kernel.py`): (original, kernel).
+pub fn kernel_examples(strategy: Strategy) -> Vec<(String, String)> {
+    let codes: &[&str] = match strategy {
+        Strategy::Vectorize | Strategy::Manual => &["AX010", "AX011"],
+        Strategy::Numba => &["AX001"],
+        Strategy::NumbaParallel | Strategy::Parallel => &["AX002"],
+        Strategy::Cupy => &["AX011"],
+    };
+    let mut out = Vec::new();
+    for rule in crate::propose::rules::all_rules().into_iter().filter(|r| codes.contains(&r.code.as_str())) {
+        if let Some(ex) = rule.examples.into_iter().find(|e| e.kernel.is_some()) {
+            let kernel = if strategy == Strategy::Cupy { CUPY_KERNEL.to_string() } else { ex.kernel.unwrap_or_default() };
+            out.push((ex.before.trim().to_string(), kernel.trim().to_string()));
+        }
+    }
+    out
+}
+
+/// The first user message in kernel mode: the model writes `_<name>_kernel` only.
+pub fn kernel_message(ctx: &ProposeContext<'_>, strategy: Strategy, plan: &KernelPlan) -> Message {
+    let f = ctx.function;
+    let code = super::extract::dedent(&f.source);
+    let mut m = format!(
+        "Write a fast kernel for the Python function `{}`. {}\n\n",
+        f.name,
+        kernel_instructions(strategy)
+    );
+    let context = module_context(ctx.module_source, f);
+    if !context.is_empty() {
+        m.push_str("Module context (imports, constants and helpers it uses):\n```python\n");
+        m.push_str(&context);
+        m.push_str("\n```\n\n");
+    }
+    m.push_str("Function:\n```python\n");
+    m.push_str(code.trim_end());
+    m.push_str("\n```\n\n");
+    m.push_str(&format!(
+        "Write `{}({})`. aiaccel calls it from `{}` with:\n",
+        plan.kernel,
+        plan.param_names().join(", "),
+        f.name
+    ));
+    for line in plan.describe_params() {
+        m.push_str(&format!("- {line}\n"));
+    }
+    m.push_str("Other inputs (empty, NaN, mixed types) never reach the kernel.\n");
+    if let Some(obs) = ctx.observed_inputs.filter(|s| !s.trim().is_empty()) {
+        m.push_str(&format!("Observed calls: {}\n", obs.trim()));
+    }
+    m.push_str(&format!(
+        "\nRequirements:\n\
+- Compute exactly what `{name}` computes, raising the same exceptions.\n\
+- Where `{name}` returns a list, return a NumPy array (aiaccel turns it back into a list); a number: \
+return a number; a tuple: a tuple of these.\n\
+- Import only from: {allowed}.\n\
+- Answer with one ```python block holding the imports, any helpers and `{kernel}`. Do not write \
+`{name}` itself. No tests, no example usage.\n",
+        name = f.name,
+        kernel = plan.kernel,
+        allowed = ALLOWED_IMPORTS.join(", "),
+    ));
+    for (before, kernel) in kernel_examples(strategy) {
+        m.push_str(&format!("\nExample. Original:\n```python\n{before}\n```\nKernel:\n```python\n{kernel}\n```\n"));
+    }
+    Message::user(m)
+}
+
 /// The follow-up turn after the verifier rejected the model's previous answer.
-pub fn repair_message(name: &str, feedback: &str) -> Message {
+/// `kernel`: the model wrote only this kernel and aiaccel wrapped it as `name`.
+pub fn repair_message(name: &str, kernel: Option<&str>, feedback: &str) -> Message {
     let feedback = truncate_lines(feedback.trim(), 30);
-    Message::user(format!(
-        "aiaccel tested your `{name}` against the original and rejected it:\n```\n{feedback}\n```\n\
+    Message::user(match kernel {
+        None => format!(
+            "aiaccel tested your `{name}` against the original and rejected it:\n```\n{feedback}\n```\n\
 Fix the problem. Keep the same name, parameters and return type. Answer with one ```python block \
 holding the complete corrected code."
-    ))
+        ),
+        Some(kernel) => format!(
+            "aiaccel called your `{kernel}` from `{name}` and compared with the original; it rejected it:\n```\n{feedback}\n```\n\
+Fix `{kernel}`. Keep its name and parameters. Answer with one ```python block holding the imports, \
+any helpers and the complete corrected `{kernel}`."
+        ),
+    })
 }
 
 /// Keep the head and the tail of a long message: exception chains (numba's typing errors above
@@ -418,7 +526,7 @@ def moving_average(xs, w):\n    out = []\n    for i in range(len(xs) - w + 1):\n
     #[test]
     fn repair_message_quotes_feedback_and_truncates_it() {
         let long: String = (0..50).map(|i| format!("line {i}\n")).collect();
-        let m = repair_message("f", &long).content;
+        let m = repair_message("f", None, &long).content;
         assert!(m.contains("line 9\n... (20 lines omitted)\nline 30\n"));
         assert!(m.contains("line 49\n```"));
         assert!(!m.contains("line 10\n") && !m.contains("line 29\n"));

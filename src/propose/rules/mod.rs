@@ -3,7 +3,7 @@
 //! that produces unparsable code is a bug and panics in tests (and is dropped with a warning in
 //! release use).
 
-mod adapter;
+pub(crate) mod adapter;
 mod kernel;
 mod vectorize;
 
@@ -39,6 +39,10 @@ pub struct Example {
     pub before: String,
     /// The exact candidate source the rule must produce.
     pub after: String,
+    /// The same function as a kernel over NumPy arrays (`_<function>_kernel`): the LLM proposer's
+    /// prompts show it as a worked example of kernel mode (`propose::llm::kernel`).
+    #[serde(default)]
+    pub kernel: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
