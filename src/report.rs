@@ -119,6 +119,26 @@ impl Report {
             s.geomean_speedup.map(|g| format!("; geomean speedup {g:.1}x")).unwrap_or_default(),
             s.seconds
         ));
+        for (name, st) in &s.proposers {
+            // the model's counters (`propose::llm::LlmStats`); other proposers keep none
+            let n = |k: &str| st.get(k).and_then(|v| v.as_f64()).unwrap_or(0.0);
+            if st.get("generations").is_none() {
+                continue;
+            }
+            let rate = |k: &str| if n(k) > 0.0 && n("model_seconds") >= 1.0 { format!(" at {:.1} tok/s", n(k)) } else { String::new() };
+            out.push_str(&format!(
+                "{name}: {} generations ({} from the cache), {} prompt tokens ({} reused){}, {} generated{} ({} confirmed drafts), {:.0} s in the model\n",
+                n("generations"),
+                n("cache_hits"),
+                n("prompt_tokens"),
+                n("reused_prompt_tokens"),
+                rate("prefill_tokens_per_second"),
+                n("generated_tokens"),
+                rate("decode_tokens_per_second"),
+                n("accepted_draft_tokens"),
+                n("model_seconds")
+            ));
+        }
         if !s.branches.is_empty() {
             out.push_str("branches (review with `git log -p main..BRANCH`, nothing in your worktree changed):\n");
             for b in &s.branches {

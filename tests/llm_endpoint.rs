@@ -65,6 +65,10 @@ fn endpoint_answers_are_extracted_verified_and_reported() {
     // verified equivalent (a verdict past verification: accepted, not faster, or not timed),
     // never diverged or invalid
     assert!(llm.iter().any(|c| matches!(c["verdict"].as_str(), Some("accepted") | Some("not_faster") | Some("bench_failed"))), "{f}");
+    // the run summary gives the model's tokens and time (from the endpoint's usage counts)
+    let summary = err.lines().find(|l| l.starts_with("llm:fake-coder@127.0.0.1")).unwrap_or_else(|| panic!("no model summary line:\n{err}"));
+    let gens: usize = summary.split_once(": ").unwrap().1.split(' ').next().unwrap().parse().unwrap();
+    assert!(gens >= 1 && summary.contains(&format!("{} prompt tokens", 321 * gens)) && summary.contains(&format!("{} generated", 45 * gens)), "{summary}");
 }
 
 #[test]

@@ -96,3 +96,44 @@ fn proposer_real_model_greedy_candidate_is_a_parseable_function() {
     let inc = extract::signature_of("def inc(x):\n    pass\n", "inc").unwrap();
     extract::extract(&a.text, "inc", &inc).expect("a parseable inc()");
 }
+
+/// aiaccel's own forward pass (`propose::llm::qwen2`) must be the model: the same greedy tokens
+/// as candle-transformers' `quantized_qwen2` on the same prompt. Drafting by prompt lookup
+/// (`lookahead`) and reusing a cached prefix must not change the reply either.
+#[test]
+fn own_forward_pass_matches_candle_and_lookahead_changes_nothing() {
+    use candle_core::quantized::gguf_file;
+    use candle_core::{Device, Tensor};
+    use candle_transformers::models::quantized_qwen2::ModelWeights;
+
+    let file = default_model();
+    let mut model = generate::Model::load(&file).unwrap();
+    let prompt = generate::render_chatml(
+        &file.chat,
+        &[generate::Message::user(
+            "Rewrite with Numba:\n```python\ndef scale(xs, k):\n    out = []\n    for x in xs:\n        out.append(x * k)\n    return out\n```",
+        )],
+    );
+    let mut sampling = generate::Sampling::greedy(40);
+    sampling.stop_after_code_block = false;
+    model.lookahead = 0;
+    let plain = model.generate(&prompt, &sampling, &mut |_| {}).unwrap();
+    model.lookahead = 8;
+    let drafted = model.generate(&prompt, &sampling, &mut |_| {}).unwrap();
+    assert_eq!(drafted.text, plain.text, "prompt-lookup drafting changed the greedy reply");
+    assert!(drafted.reused_prompt_tokens > 0, "the second run continues the cached prompt");
+
+    let ids = model.tokenizer.encode(&prompt).unwrap();
+    let dev = Device::Cpu;
+    let mut reader = std::fs::File::open(&file.path).unwrap();
+    let ct = gguf_file::Content::read(&mut reader).unwrap();
+    let mut reference = ModelWeights::from_gguf(ct, &mut reader, &dev).unwrap();
+    let mut logits = reference.forward(&Tensor::new(ids.as_slice(), &dev).unwrap().unsqueeze(0).unwrap(), 0).unwrap();
+    let mut tokens = Vec::new();
+    for pos in ids.len()..ids.len() + plain.generated_tokens {
+        let t = logits.squeeze(0).unwrap().argmax(0).unwrap().to_scalar::<u32>().unwrap();
+        tokens.push(t);
+        logits = reference.forward(&Tensor::new(&[t], &dev).unwrap().unsqueeze(0).unwrap(), pos).unwrap();
+    }
+    assert_eq!(model.tokenizer.decode(&tokens).unwrap(), plain.text, "differs from candle-transformers' quantized_qwen2");
+}

@@ -73,6 +73,8 @@ mod tests {
             prompt_tokens: 10,
             reused_prompt_tokens: 0,
             generated_tokens: 3,
+            drafted_tokens: 0,
+            accepted_draft_tokens: 0,
             prefill_seconds: 0.5,
             decode_seconds: 0.25,
             stop: StopReason::CodeBlock,

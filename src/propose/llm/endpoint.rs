@@ -119,6 +119,8 @@ impl Completer for Endpoint {
             prompt_tokens: usage.prompt_tokens,
             reused_prompt_tokens: 0,
             generated_tokens: usage.completion_tokens,
+            drafted_tokens: 0,
+            accepted_draft_tokens: 0,
             prefill_seconds: 0.0,
             decode_seconds: secs,
             stop: if choice.finish_reason.as_deref() == Some("length") { StopReason::Length } else { StopReason::EndOfTurn },

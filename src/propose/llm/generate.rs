@@ -9,9 +9,10 @@ use super::fetch::{ChatSpec, ModelFile};
 use super::tokenizer::{self, ModelTokenizer};
 use anyhow::{bail, Context, Result};
 use candle_core::quantized::gguf_file;
-use candle_core::{Device, Tensor};
+use candle_core::Device;
+use candle_core::IndexOp;
 use candle_transformers::generation::{LogitsProcessor, Sampling as CandleSampling};
-use candle_transformers::models::quantized_qwen2::ModelWeights;
+use super::qwen2::{self, Qwen2};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::time::Instant;
@@ -125,6 +126,11 @@ pub struct Generation {
     #[serde(default)]
     pub reused_prompt_tokens: usize,
     pub generated_tokens: usize,
+    /// Tokens proposed by prompt lookup, and how many of them the model confirmed.
+    #[serde(default)]
+    pub drafted_tokens: usize,
+    #[serde(default)]
+    pub accepted_draft_tokens: usize,
     pub prefill_seconds: f64,
     pub decode_seconds: f64,
     pub stop: StopReason,
@@ -155,20 +161,55 @@ pub struct ContextOverflow {
 
 /// A loaded model: weights, tokenizer, and what the manifest says about chatting with it.
 pub struct Model {
-    weights: ModelWeights,
-    /// Tokens whose keys/values are in the KV cache, and their text. A prompt that extends this
-    /// text (the same conversation, one more turn) only prefills the new part.
+    weights: Qwen2,
+    /// Tokens whose keys/values are in the KV cache. A prompt that starts with some of them (the
+    /// same conversation one turn later, the same function under another strategy) only
+    /// prefills the rest.
     kv_ids: Vec<u32>,
-    kv_text: String,
+    /// Greedy decoding drafts up to this many tokens by prompt lookup and checks them in one
+    /// pass (0: one token per pass). The reply is the same either way.
+    pub lookahead: usize,
     pub tokenizer: ModelTokenizer,
     pub context_length: usize,
     pub file: ModelFile,
-    device: Device,
 }
 
 /// Prompt tokens fed to the model per forward call; keeps prefill progress moving and the
 /// attention scratch (heads x chunk x context) small.
 const PREFILL_CHUNK: usize = 256;
+
+/// Draft tokens checked per pass. Rewrites copy long runs of the original (names, loop headers,
+/// whole statements), which prompt lookup finds; a wrong draft costs a little extra compute in a
+/// pass that is bound by reading the weights anyway.
+const DEFAULT_LOOKAHEAD: usize = 8;
+
+/// The longest n-gram matched against earlier text when drafting.
+const LOOKUP_NGRAM: usize = 4;
+
+/// Draft continuation of `seq` by prompt lookup: find the latest earlier occurrence of its last
+/// n tokens (n from LOOKUP_NGRAM down to 2) and propose what followed it there.
+pub fn lookup_draft(seq: &[u32], max: usize) -> Vec<u32> {
+    if max == 0 {
+        return Vec::new();
+    }
+    for n in (2..=LOOKUP_NGRAM).rev() {
+        if seq.len() <= n {
+            continue;
+        }
+        let tail = &seq[seq.len() - n..];
+        // latest match first: the code being written copies what it copied last
+        for start in (0..seq.len() - n).rev() {
+            if &seq[start..start + n] == tail {
+                let from = start + n;
+                let to = (from + max).min(seq.len());
+                if from < to {
+                    return seq[from..to].to_vec();
+                }
+            }
+        }
+    }
+    Vec::new()
+}
 
 impl Model {
     /// Load a verified model file (see `fetch::resolve_named` / `fetch::resolve_local`).
@@ -196,17 +237,16 @@ impl Model {
         let tokenizer = tokenizer::from_gguf(&ct)
             .with_context(|| format!("cannot build the tokenizer of {}", path.display()))?;
         let device = Device::Cpu;
-        let weights = ModelWeights::from_gguf(ct, &mut reader, &device)
+        let weights = Qwen2::from_gguf(ct, &mut reader, &device)
             .map_err(|e| anyhow::anyhow!("{e}"))
             .with_context(|| format!("cannot load the weights of {}", path.display()))?;
         Ok(Model {
             weights,
             kv_ids: Vec::new(),
-            kv_text: String::new(),
+            lookahead: std::env::var("AIACCEL_LLM_LOOKAHEAD").ok().and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_LOOKAHEAD),
             tokenizer,
             context_length,
             file: file.clone(),
-            device,
         })
     }
 
@@ -237,16 +277,7 @@ impl Model {
         sampling: &Sampling,
         on_progress: &mut dyn FnMut(Progress<'_>),
     ) -> Result<Generation> {
-        // Continue the cached conversation when the prompt extends it; else start afresh.
-        let reuse = !self.kv_ids.is_empty() && prompt.len() > self.kv_text.len() && prompt.starts_with(&self.kv_text);
-        let (ids, reused) = if reuse {
-            let mut ids = self.kv_ids.clone();
-            ids.extend(self.tokenizer.encode(&prompt[self.kv_text.len()..])?);
-            let n = self.kv_ids.len();
-            (ids, n)
-        } else {
-            (self.tokenizer.encode(prompt)?, 0)
-        };
+        let ids = self.tokenizer.encode(prompt)?;
         if ids.is_empty() {
             bail!("empty prompt");
         }
@@ -258,6 +289,10 @@ impl Model {
             }
             .into());
         }
+        // Reuse the cached keys/values of the longest common prefix; at least one prompt token is
+        // fed so that there are logits to start from.
+        let common = self.kv_ids.iter().zip(&ids).take_while(|(a, b)| a == b).count().min(ids.len() - 1);
+        let reused = common.min(self.weights.cached_len());
         let stop_ids: Vec<u32> = self
             .file
             .chat
@@ -279,79 +314,102 @@ impl Model {
         );
         let err = |e: candle_core::Error| anyhow::anyhow!("model forward pass failed: {e}");
 
-        // Prefill. `forward` at position 0 starts a fresh KV cache. Until this call succeeds the
-        // cache is in an unknown state: forget it, so an error never leaves a stale prefix.
-        if reused == 0 {
-            self.weights.clear_kv_cache();
-        }
+        // Prefill. Until generation ends the cache and `kv_ids` disagree: forget `kv_ids`, so an
+        // error never leaves a stale prefix behind.
         self.kv_ids.clear();
-        self.kv_text.clear();
+        self.weights.truncate(reused).map_err(err)?;
         let t0 = Instant::now();
         let mut logits = None;
-        let mut pos = reused;
         for chunk in ids[reused..].chunks(PREFILL_CHUNK) {
-            let input = Tensor::new(chunk, &self.device).map_err(err)?.unsqueeze(0).map_err(err)?;
-            logits = Some(self.weights.forward(&input, pos).map_err(err)?);
-            pos += chunk.len();
-            on_progress(Progress::Prefill { done: pos, total: ids.len() });
+            logits = Some(self.weights.forward(chunk, false).map_err(err)?);
+            on_progress(Progress::Prefill { done: self.weights.cached_len(), total: ids.len() });
         }
         let prefill_seconds = t0.elapsed().as_secs_f64();
 
-        // Decode.
+        // Decode. Invariant: `logits` predicts the token after the last fed one, and the cache
+        // holds the prompt plus out[..fed].
         let t1 = Instant::now();
         let mut out: Vec<u32> = Vec::new();
         let mut fed = 0;
         let mut text = String::new();
         let mut stop = StopReason::Length;
-        let mut logits = logits.expect("at least one chunk");
-        while out.len() < sampling.max_new_tokens {
-            let l = logits.squeeze(0).map_err(err)?;
-            let next = logits_processor.sample(&l).map_err(err)?;
-            if stop_ids.contains(&next) {
-                stop = StopReason::EndOfTurn;
-                break;
+        let mut logits = logits.expect("at least one chunk").squeeze(0).map_err(err)?;
+        let lookahead = if sampling.is_greedy() { self.lookahead } else { 0 };
+        let (mut drafted, mut confirmed) = (0, 0);
+        // One token accepted: report it, and say whether generation is over.
+        let mut accept = |tok: u32, out: &mut Vec<u32>, text: &mut String, stop: &mut StopReason| -> Result<bool> {
+            if stop_ids.contains(&tok) {
+                *stop = StopReason::EndOfTurn;
+                return Ok(true);
             }
-            out.push(next);
+            out.push(tok);
             // Decoding the whole reply each step keeps multi-byte characters intact; replies are short.
-            let full = self.tokenizer.decode(&out)?;
-            let piece = if full.ends_with('\u{FFFD}') {
-                ""
-            } else {
-                full.get(text.len()..).unwrap_or("")
-            };
-            on_progress(Progress::Token {
-                generated: out.len(),
-                max: sampling.max_new_tokens,
-                piece,
-            });
+            let full = self.tokenizer.decode(out)?;
+            let piece = if full.ends_with('\u{FFFD}') { "" } else { full.get(text.len()..).unwrap_or("") };
+            on_progress(Progress::Token { generated: out.len(), max: sampling.max_new_tokens, piece });
             if !full.ends_with('\u{FFFD}') {
-                text = full;
+                *text = full;
             }
-            if sampling.stop_after_code_block && super::extract::has_complete_code_block(&text) {
-                stop = StopReason::CodeBlock;
+            if sampling.stop_after_code_block && super::extract::has_complete_code_block(text) {
+                *stop = StopReason::CodeBlock;
+                return Ok(true);
+            }
+            Ok(out.len() == sampling.max_new_tokens)
+        };
+        loop {
+            let next = logits_processor.sample(&logits).map_err(err)?;
+            if accept(next, &mut out, &mut text, &mut stop)? {
                 break;
             }
-            if out.len() == sampling.max_new_tokens {
-                break;
-            }
-            let input = Tensor::new(&[next], &self.device).map_err(err)?.unsqueeze(0).map_err(err)?;
-            logits = self.weights.forward(&input, pos).map_err(err)?;
-            pos += 1;
+            let mut seq = ids.clone();
+            seq.extend_from_slice(&out);
+            let draft = lookup_draft(&seq, lookahead.min(sampling.max_new_tokens - out.len()));
+            let mut feed = vec![next];
+            feed.extend_from_slice(&draft);
+            let l = self.weights.forward(&feed, !draft.is_empty()).map_err(err)?;
             fed += 1;
+            if draft.is_empty() {
+                logits = l.squeeze(0).map_err(err)?;
+                continue;
+            }
+            // row i of `l` predicts the token after feed[i]: keep drafts while they are what
+            // greedy decoding would have picked
+            let mut kept = 0;
+            let mut done = false;
+            for (i, &d) in draft.iter().enumerate() {
+                if qwen2::argmax(&l.i(i).map_err(err)?).map_err(err)? != d {
+                    break;
+                }
+                done = accept(d, &mut out, &mut text, &mut stop)?;
+                if stop != StopReason::EndOfTurn {
+                    kept += 1;
+                }
+                if done {
+                    break;
+                }
+            }
+            fed += kept;
+            drafted += draft.len();
+            confirmed += kept;
+            self.weights.truncate(ids.len() + fed).map_err(err)?;
+            if done {
+                break;
+            }
+            logits = l.i(kept).map_err(err)?;
         }
         let text = self.tokenizer.decode(&out)?;
         // What is in the KV cache now: the prompt and the reply tokens that were fed back.
         let mut kv_ids = ids.clone();
         kv_ids.extend_from_slice(&out[..fed]);
-        let kv_text = format!("{prompt}{}", self.tokenizer.decode(&out[..fed])?);
-        debug_assert_eq!(pos, kv_ids.len());
+        debug_assert_eq!(self.weights.cached_len(), kv_ids.len());
         self.kv_ids = kv_ids;
-        self.kv_text = kv_text;
         Ok(Generation {
             text,
             prompt_tokens: ids.len(),
             reused_prompt_tokens: reused,
             generated_tokens: out.len(),
+            drafted_tokens: drafted,
+            accepted_draft_tokens: confirmed,
             prefill_seconds,
             decode_seconds: t1.elapsed().as_secs_f64(),
             stop,
@@ -363,6 +421,18 @@ impl Model {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lookup_draft_continues_the_latest_earlier_occurrence() {
+        // ... 1 2 3 9 ... 1 2 3 7 8 ... 1 2 3 -> what followed the latest `1 2 3`
+        let seq = [1, 2, 3, 9, 5, 1, 2, 3, 7, 8, 6, 1, 2, 3];
+        assert_eq!(lookup_draft(&seq, 2), vec![7, 8]);
+        assert_eq!(lookup_draft(&seq, 10), vec![7, 8, 6, 1, 2, 3]);
+        // falls back to shorter n-grams; nothing to copy gives no draft
+        assert_eq!(lookup_draft(&[4, 5, 6, 0, 5, 6], 3), vec![0, 5, 6]);
+        assert!(lookup_draft(&[1, 2, 3, 4], 8).is_empty());
+        assert!(lookup_draft(&seq, 0).is_empty());
+    }
 
     #[test]
     fn chatml_adds_default_system_and_opens_assistant_turn() {

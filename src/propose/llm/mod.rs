@@ -17,6 +17,7 @@ pub mod fetch;
 pub mod generate;
 pub mod kernel;
 pub mod prompt;
+pub mod qwen2;
 pub mod tokenizer;
 
 use crate::propose::{Candidate, Origin, ProposeContext, Proposer, Strategy};
@@ -142,6 +143,10 @@ pub struct LlmStats {
     /// Prompt tokens continued from the KV cache instead of recomputed (repairs).
     pub reused_prompt_tokens: usize,
     pub generated_tokens: usize,
+    /// Draft tokens proposed by prompt lookup and confirmed by the model (each confirmed one
+    /// is a decode pass saved).
+    pub drafted_tokens: usize,
+    pub accepted_draft_tokens: usize,
     pub prefill_seconds: f64,
     pub decode_seconds: f64,
     /// Prefill plus decode: the time spent in the model.
@@ -277,6 +282,8 @@ impl LlmProposer {
         self.stats.prompt_tokens += g.prompt_tokens;
         self.stats.reused_prompt_tokens += g.reused_prompt_tokens;
         self.stats.generated_tokens += g.generated_tokens;
+        self.stats.drafted_tokens += g.drafted_tokens;
+        self.stats.accepted_draft_tokens += g.accepted_draft_tokens;
         self.stats.prefill_seconds += g.prefill_seconds;
         self.stats.decode_seconds += g.decode_seconds;
         self.stats.model_seconds += g.prefill_seconds + g.decode_seconds;
@@ -488,6 +495,8 @@ mod tests {
                 prompt_tokens: 10,
                 reused_prompt_tokens: 0,
                 generated_tokens: 5,
+                drafted_tokens: 0,
+                accepted_draft_tokens: 0,
                 prefill_seconds: 1.0,
                 decode_seconds: 0.5,
                 stop: generate::StopReason::EndOfTurn,

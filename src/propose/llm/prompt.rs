@@ -265,11 +265,9 @@ pub fn kernel_examples(strategy: Strategy) -> Vec<(String, String)> {
 pub fn kernel_message(ctx: &ProposeContext<'_>, strategy: Strategy, plan: &KernelPlan) -> Message {
     let f = ctx.function;
     let code = super::extract::dedent(&f.source);
-    let mut m = format!(
-        "Write a fast kernel for the Python function `{}`. {}\n\n",
-        f.name,
-        kernel_instructions(strategy)
-    );
+    // What every strategy shares comes first, so that the next strategy's prompt for the same
+    // function continues the KV cache instead of reading it again (`generate`: common prefix).
+    let mut m = format!("Write a fast kernel for the Python function `{}`.\n\n", f.name);
     let context = module_context(ctx.module_source, f);
     if !context.is_empty() {
         m.push_str("Module context (imports, constants and helpers it uses):\n```python\n");
@@ -304,6 +302,7 @@ return a number; a tuple: a tuple of these.\n\
         kernel = plan.kernel,
         allowed = ALLOWED_IMPORTS.join(", "),
     ));
+    m.push_str(&format!("\nHow: {}\n", kernel_instructions(strategy)));
     for (before, kernel) in kernel_examples(strategy) {
         m.push_str(&format!("\nExample. Original:\n```python\n{before}\n```\nKernel:\n```python\n{kernel}\n```\n"));
     }
