@@ -94,7 +94,7 @@ fn proposer_real_model_greedy_candidate_is_a_parseable_function() {
     let b = model.generate_chat(&msgs, &generate::Sampling::greedy(64), &mut |_| {}).unwrap();
     assert_eq!(a.text, b.text);
     let inc = extract::signature_of("def inc(x):\n    pass\n", "inc").unwrap();
-    extract::extract(&a.text, "inc", &inc).expect("a parseable inc()");
+    extract::extract(&a.text, "inc", &inc, false).expect("a parseable inc()");
 }
 
 /// aiaccel's own forward pass (`propose::llm::qwen2`) must be the model: the same greedy tokens

@@ -206,9 +206,10 @@ pub fn signature_of(source: &str, name: &str) -> Option<Signature> {
     })
 }
 
-/// Check a model reply and return the candidate source, or why it was rejected.
-pub fn extract(reply: &str, name: &str, original: &Signature) -> Result<Extracted, String> {
-    extract_defining(reply, name, &[], |sig| {
+/// Check a model reply and return the candidate source, or why it was rejected. `cupy`: the
+/// strategy is CuPy (elsewhere a cupy import is refused: the rewrite must run without a GPU).
+pub fn extract(reply: &str, name: &str, original: &Signature, cupy: bool) -> Result<Extracted, String> {
+    extract_defining(reply, name, &[], cupy, |sig| {
         if sig != original {
             return Err(format!("`{name}` changed its parameter list from {} to {}", original.render(), sig.render()));
         }
@@ -219,8 +220,8 @@ pub fn extract(reply: &str, name: &str, original: &Signature) -> Result<Extracte
 /// Kernel mode: the block must define `kernel` with `arity` positional parameters (names are the
 /// model's own: aiaccel calls it positionally). Definitions named in `written_by_aiaccel` (the
 /// public function, its fallback copy) are dropped if the model wrote them anyway.
-pub fn extract_kernel(reply: &str, kernel: &str, arity: usize, written_by_aiaccel: &[&str]) -> Result<Extracted, String> {
-    extract_defining(reply, kernel, written_by_aiaccel, |sig| {
+pub fn extract_kernel(reply: &str, kernel: &str, arity: usize, written_by_aiaccel: &[&str], cupy: bool) -> Result<Extracted, String> {
+    extract_defining(reply, kernel, written_by_aiaccel, cupy, |sig| {
         let plain = sig.params.iter().all(|(k, _, _)| matches!(k, ParamKind::Positional | ParamKind::PositionalOnly));
         let required = sig.params.iter().filter(|(_, _, default)| !default).count();
         if !plain || required > arity || sig.params.len() < arity {
@@ -234,6 +235,7 @@ fn extract_defining(
     reply: &str,
     name: &str,
     drop_defs: &[&str],
+    cupy: bool,
     check: impl Fn(&Signature) -> Result<(), String>,
 ) -> Result<Extracted, String> {
     let block = first_code_block(reply).ok_or("the reply has no ```python code block")?;
@@ -249,12 +251,12 @@ fn extract_defining(
     let sig = def.ok_or_else(|| format!("the code block does not define `{name}` at top level"))?;
     check(&sig)?;
     let mut bad = Vec::new();
-    walk_imports(&body, &mut bad);
+    walk_imports(&body, cupy, &mut bad);
     if !bad.is_empty() {
         return Err(format!(
             "imports outside the allow-list: {} (allowed: {})",
             bad.join(", "),
-            ALLOWED_IMPORTS.join(", ")
+            allowed_imports(cupy).join(", ")
         ));
     }
 
@@ -317,19 +319,24 @@ fn calls_name(text: &str, name: &str) -> bool {
     })
 }
 
-fn allowed(module: &str) -> bool {
-    ALLOWED_IMPORTS
+/// The allow-list for a strategy: cupy only for the CuPy strategy.
+pub fn allowed_imports(cupy: bool) -> Vec<&'static str> {
+    ALLOWED_IMPORTS.iter().copied().filter(|m| cupy || *m != "cupy").collect()
+}
+
+fn allowed(module: &str, cupy: bool) -> bool {
+    allowed_imports(cupy)
         .iter()
         .any(|a| module == *a || module.strip_prefix(a).is_some_and(|rest| rest.starts_with('.')))
 }
 
 /// Collect disallowed imports anywhere in the code (imports inside functions count too).
-fn walk_imports(body: &[Stmt], bad: &mut Vec<String>) {
+fn walk_imports(body: &[Stmt], cupy: bool, bad: &mut Vec<String>) {
     for s in body {
         match s {
             Stmt::Import(i) => {
                 for a in &i.names {
-                    if !allowed(a.name.as_str()) {
+                    if !allowed(a.name.as_str(), cupy) {
                         bad.push(a.name.to_string());
                     }
                 }
@@ -345,58 +352,58 @@ fn walk_imports(body: &[Stmt], bad: &mut Vec<String>) {
                     } else {
                         bad.push(format!("{dots}{module}"));
                     }
-                } else if !allowed(&module) {
+                } else if !allowed(&module, cupy) {
                     // `from concurrent import futures` names an allowed module through its parent.
                     for a in &i.names {
                         let full = format!("{module}.{}", a.name);
-                        if !allowed(&full) {
+                        if !allowed(&full, cupy) {
                             bad.push(full);
                         }
                     }
                 }
             }
-            Stmt::FunctionDef(f) => walk_imports(&f.body, bad),
-            Stmt::AsyncFunctionDef(f) => walk_imports(&f.body, bad),
-            Stmt::ClassDef(c) => walk_imports(&c.body, bad),
+            Stmt::FunctionDef(f) => walk_imports(&f.body, cupy, bad),
+            Stmt::AsyncFunctionDef(f) => walk_imports(&f.body, cupy, bad),
+            Stmt::ClassDef(c) => walk_imports(&c.body, cupy, bad),
             Stmt::For(x) => {
-                walk_imports(&x.body, bad);
-                walk_imports(&x.orelse, bad);
+                walk_imports(&x.body, cupy, bad);
+                walk_imports(&x.orelse, cupy, bad);
             }
             Stmt::AsyncFor(x) => {
-                walk_imports(&x.body, bad);
-                walk_imports(&x.orelse, bad);
+                walk_imports(&x.body, cupy, bad);
+                walk_imports(&x.orelse, cupy, bad);
             }
             Stmt::While(x) => {
-                walk_imports(&x.body, bad);
-                walk_imports(&x.orelse, bad);
+                walk_imports(&x.body, cupy, bad);
+                walk_imports(&x.orelse, cupy, bad);
             }
             Stmt::If(x) => {
-                walk_imports(&x.body, bad);
-                walk_imports(&x.orelse, bad);
+                walk_imports(&x.body, cupy, bad);
+                walk_imports(&x.orelse, cupy, bad);
             }
-            Stmt::With(x) => walk_imports(&x.body, bad),
-            Stmt::AsyncWith(x) => walk_imports(&x.body, bad),
+            Stmt::With(x) => walk_imports(&x.body, cupy, bad),
+            Stmt::AsyncWith(x) => walk_imports(&x.body, cupy, bad),
             Stmt::Try(x) => {
-                walk_imports(&x.body, bad);
+                walk_imports(&x.body, cupy, bad);
                 for h in &x.handlers {
                     let ast::ExceptHandler::ExceptHandler(h) = h;
-                    walk_imports(&h.body, bad);
+                    walk_imports(&h.body, cupy, bad);
                 }
-                walk_imports(&x.orelse, bad);
-                walk_imports(&x.finalbody, bad);
+                walk_imports(&x.orelse, cupy, bad);
+                walk_imports(&x.finalbody, cupy, bad);
             }
             Stmt::TryStar(x) => {
-                walk_imports(&x.body, bad);
+                walk_imports(&x.body, cupy, bad);
                 for h in &x.handlers {
                     let ast::ExceptHandler::ExceptHandler(h) = h;
-                    walk_imports(&h.body, bad);
+                    walk_imports(&h.body, cupy, bad);
                 }
-                walk_imports(&x.orelse, bad);
-                walk_imports(&x.finalbody, bad);
+                walk_imports(&x.orelse, cupy, bad);
+                walk_imports(&x.finalbody, cupy, bad);
             }
             Stmt::Match(m) => {
                 for c in &m.cases {
-                    walk_imports(&c.body, bad);
+                    walk_imports(&c.body, cupy, bad);
                 }
             }
             _ => {}
@@ -421,7 +428,7 @@ SCALE = 2.0\n\n@njit(cache=True)\ndef _kernel(a, w):\n    return a\n\n\
 def moving_average(xs, w=3, *, out=None):\n    a = np.asarray(xs, dtype=np.float64)\n    return _kernel(a, w).tolist()\n\n\
 print(moving_average([1.0, 2.0]))\nresult = moving_average([1.0])\nif __name__ == \"__main__\":\n    pass\n```\n\n\
 ```python\ndef other(): pass\n```\n";
-        let e = extract(reply, "moving_average", &sig(ORIG, "moving_average")).unwrap();
+        let e = extract(reply, "moving_average", &sig(ORIG, "moving_average"), true).unwrap();
         assert_eq!(
             e.source,
             "import numpy as np\n\nfrom numba import njit\n\nSCALE = 2.0\n\n@njit(cache=True)\ndef _kernel(a, w):\n    return a\n\n\
@@ -440,14 +447,14 @@ def moving_average(xs, w=3, *, out=None):\n    a = np.asarray(xs, dtype=np.float
     #[test]
     fn rejects_missing_function_changed_signature_and_bad_imports() {
         let o = sig(ORIG, "moving_average");
-        let no_block = extract("def moving_average(xs): pass", "moving_average", &o).unwrap_err();
+        let no_block = extract("def moving_average(xs): pass", "moving_average", &o, true).unwrap_err();
         assert!(no_block.contains("no ```python code block"), "{no_block}");
 
-        let missing = extract("```python\ndef ma(xs, w=3, *, out=None):\n    pass\n```", "moving_average", &o)
+        let missing = extract("```python\ndef ma(xs, w=3, *, out=None):\n    pass\n```", "moving_average", &o, true)
             .unwrap_err();
         assert!(missing.contains("does not define `moving_average`"), "{missing}");
 
-        let changed = extract("```python\ndef moving_average(xs, w):\n    pass\n```", "moving_average", &o)
+        let changed = extract("```python\ndef moving_average(xs, w):\n    pass\n```", "moving_average", &o, true)
             .unwrap_err();
         assert_eq!(
             changed,
@@ -458,11 +465,17 @@ def moving_average(xs, w=3, *, out=None):\n    a = np.asarray(xs, dtype=np.float
             "```python\nimport os\nimport numpy.linalg\ndef moving_average(xs, w=3, *, out=None):\n    import subprocess\n    from . import helpers\n    pass\n```",
             "moving_average",
             &o,
+            true,
         )
         .unwrap_err();
         assert!(os.starts_with("imports outside the allow-list: os, subprocess, .helpers"), "{os}");
+        // cupy only where the strategy is CuPy: elsewhere the rewrite must run without a GPU
+        let gpu = "```python\nimport cupy as cp\ndef moving_average(xs, w=3, *, out=None):\n    pass\n```";
+        assert!(extract(gpu, "moving_average", &o, true).is_ok());
+        let e = extract(gpu, "moving_average", &o, false).unwrap_err();
+        assert!(e.starts_with("imports outside the allow-list: cupy") && !e.contains("allowed: numpy, numba, cupy"), "{e}");
 
-        let syntax = extract("```python\ndef moving_average(xs:\n```", "moving_average", &o).unwrap_err();
+        let syntax = extract("```python\ndef moving_average(xs:\n```", "moving_average", &o, true).unwrap_err();
         assert!(syntax.starts_with("the code block does not parse"), "{syntax}");
     }
 
@@ -471,16 +484,16 @@ def moving_average(xs, w=3, *, out=None):\n    a = np.asarray(xs, dtype=np.float
         let o = sig("def f(a):\n    pass\n", "f");
         let ok = "```python\nfrom concurrent import futures\nfrom concurrent.futures import ThreadPoolExecutor\n\
 import numpy.linalg as la\nfrom collections import deque\ndef f(a):\n    return a\n```";
-        assert!(extract(ok, "f", &o).is_ok());
+        assert!(extract(ok, "f", &o, true).is_ok());
         let bad = "```python\nfrom concurrent import bogus\ndef f(a):\n    return a\n```";
-        assert!(extract(bad, "f", &o).unwrap_err().contains("concurrent.bogus"));
+        assert!(extract(bad, "f", &o, true).unwrap_err().contains("concurrent.bogus"));
     }
 
     #[test]
     fn annotations_and_default_values_may_change_but_not_names() {
         let o = sig("def f(a, b=1):\n    pass\n", "f");
-        assert!(extract("```python\ndef f(a: float, b: int = 2) -> float:\n    return a\n```", "f", &o).is_ok());
-        assert!(extract("```python\ndef f(x, b=1):\n    return x\n```", "f", &o).is_err());
+        assert!(extract("```python\ndef f(a: float, b: int = 2) -> float:\n    return a\n```", "f", &o, true).is_ok());
+        assert!(extract("```python\ndef f(x, b=1):\n    return x\n```", "f", &o, true).is_err());
     }
 
     #[test]

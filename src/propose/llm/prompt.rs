@@ -11,7 +11,6 @@ use rustpython_parser::ast::{self, Ranged, Stmt};
 use rustpython_parser::{parse, Mode};
 use std::collections::BTreeSet;
 
-use super::extract::ALLOWED_IMPORTS;
 use super::kernel::KernelPlan;
 use super::generate::Message;
 
@@ -201,7 +200,7 @@ pub fn strategy_message(ctx: &ProposeContext<'_>, strategy: Strategy) -> Message
 - Import only from: {allowed}.\n\
 - Answer with one ```python block holding the imports, any helpers and the complete function. No tests, no example usage.\n\n",
         name = f.name,
-        allowed = ALLOWED_IMPORTS.join(", "),
+        allowed = super::extract::allowed_imports(strategy == Strategy::Cupy).join(", "),
     ));
     m.push_str(&format!(
         "Example. Original:\n```python\n{}\n```\nRewrite:\n```python\n{}\n```\n",
@@ -300,7 +299,7 @@ return a number; a tuple: a tuple of these.\n\
 `{name}` itself. No tests, no example usage.\n",
         name = f.name,
         kernel = plan.kernel,
-        allowed = ALLOWED_IMPORTS.join(", "),
+        allowed = super::extract::allowed_imports(strategy == Strategy::Cupy).join(", "),
     ));
     m.push_str(&format!("\nHow: {}\n", kernel_instructions(strategy)));
     for (before, kernel) in kernel_examples(strategy) {
