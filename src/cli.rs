@@ -135,6 +135,10 @@ pub struct RewriteArgs {
     /// is the default wherever the adapter applies: list and number parameters).
     #[arg(long)]
     pub llm_whole_function: bool,
+    /// Sampled answers per strategy on top of the greedy one (temperature 0.7, seeded; each
+    /// costs a generation).
+    #[arg(long, default_value_t = 0)]
+    pub llm_samples: usize,
     /// An OpenAI-compatible chat endpoint (llama.cpp server, vLLM, Ollama) instead of the
     /// in-process model, e.g. http://localhost:8080/v1.
     #[arg(long)]

@@ -81,3 +81,27 @@ fn an_unreachable_endpoint_is_a_warning_and_rules_go_on() {
     assert!(out.status.success(), "{err}");
     assert!(err.contains("did not answer") && err.contains("hint:"), "{err}");
 }
+
+/// `--llm-samples N` asks for N sampled answers per strategy on top of the greedy one, each with
+/// the temperature and its own seed (identical answers are one candidate).
+#[test]
+fn llm_samples_adds_seeded_sampled_requests() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let s2 = seen.clone();
+    std::thread::spawn(move || serve(listener, s2, 32));
+    let repo = common::repo(&[("text.py", MODULE.as_bytes())]);
+    let url = format!("http://127.0.0.1:{port}/v1");
+    let out = common::aiaccel(&repo.root, &["rewrite", ".", "--no-capture", "--dry-run", "--llm-url", &url, "--llm-samples", "2"]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let bodies: Vec<serde_json::Value> =
+        seen.lock().unwrap().iter().map(|r| serde_json::from_str(r.split_once('\n').unwrap().1).unwrap()).collect();
+    let sampled: Vec<&serde_json::Value> = bodies.iter().filter(|b| b["temperature"].as_f64().unwrap_or(0.0) > 0.0).collect();
+    // two strategies, two samples each, seeds 1 and 2
+    assert_eq!(sampled.len(), 4, "{bodies:?}");
+    let mut seeds: Vec<u64> = sampled.iter().map(|b| b["seed"].as_u64().unwrap()).collect();
+    seeds.sort();
+    assert_eq!(seeds, [1, 1, 2, 2]);
+    assert_eq!(bodies.iter().filter(|b| b["temperature"].as_f64() == Some(0.0)).count(), 2, "one greedy request per strategy");
+}

@@ -83,8 +83,8 @@ pub fn run(args: RewriteArgs, printer: &Printer) -> Result<i32> {
     let mut proposers: Vec<Box<dyn Proposer>> = vec![Box::new(RuleEngine::new())];
     if !args.no_llm {
         let chosen = match &args.llm_url {
-            Some(url) => crate::propose::local_model::proposer_from_endpoint(url, &args.llm_model, !args.llm_whole_function, printer).map(Some),
-            None => crate::propose::local_model::proposer_from_args(args.model.as_deref(), !args.llm_whole_function, printer),
+            Some(url) => crate::propose::local_model::proposer_from_endpoint(url, &args.llm_model, !args.llm_whole_function, args.llm_samples, printer).map(Some),
+            None => crate::propose::local_model::proposer_from_args(args.model.as_deref(), !args.llm_whole_function, args.llm_samples, printer),
         };
         match chosen {
             Ok(Some(p)) => proposers.push(p),

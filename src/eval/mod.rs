@@ -294,7 +294,7 @@ pub fn run(opts: &Options, printer: &Printer) -> Result<EvalReport> {
             "rules" => vec![Box::new(RuleEngine::new())],
             "llm" | "full" => {
                 let mut v: Vec<Box<dyn Proposer>> = if config == "full" { vec![Box::new(RuleEngine::new())] } else { vec![] };
-                match crate::propose::local_model::proposer_from_args(opts.model.as_deref(), opts.kernel_mode, printer) {
+                match crate::propose::local_model::proposer_from_args(opts.model.as_deref(), opts.kernel_mode, 0, printer) {
                     Ok(Some(p)) => {
                         report.model = Some(p.name());
                         v.push(p)

@@ -14,16 +14,16 @@ fn fetch_options(printer: &Printer) -> fetch::FetchOptions {
 }
 
 /// The LLM proposer for an OpenAI-compatible endpoint (`--llm-url`, `--llm-model`).
-pub fn proposer_from_endpoint(url: &str, model: &str, kernel_mode: bool, printer: &Printer) -> Result<Box<dyn Proposer>> {
+pub fn proposer_from_endpoint(url: &str, model: &str, kernel_mode: bool, samples: usize, printer: &Printer) -> Result<Box<dyn Proposer>> {
     let ep = super::llm::endpoint::Endpoint::new(url, model)?;
     printer.step(format!("model endpoint: {} at {}", model, ep.base));
-    let config = LlmConfig { progress: printer.is_interactive(), kernel_mode, ..LlmConfig::default() };
+    let config = LlmConfig { progress: printer.is_interactive(), kernel_mode, extra_samples: samples, ..LlmConfig::default() };
     Ok(Box::new(LlmProposer::new(Box::new(ep), config, Some(&fetch::cache_root()))))
 }
 
 /// The LLM proposer for `rewrite`: a local GGUF, a shipped model by name, or the default model
 /// (fetched on first use).
-pub fn proposer_from_args(model: Option<&Path>, kernel_mode: bool, printer: &Printer) -> Result<Option<Box<dyn Proposer>>> {
+pub fn proposer_from_args(model: Option<&Path>, kernel_mode: bool, samples: usize, printer: &Printer) -> Result<Option<Box<dyn Proposer>>> {
     let root = fetch::cache_root();
     let file = match model {
         // `--model qwen2.5-coder-0.5b`: a manifest name, unless a file of that name is here
@@ -40,7 +40,7 @@ pub fn proposer_from_args(model: Option<&Path>, kernel_mode: bool, printer: &Pri
         }
     };
     printer.step(format!("local model: {} ({})", file.name, file.path.display()));
-    let config = LlmConfig { progress: printer.is_interactive(), kernel_mode, ..LlmConfig::default() };
+    let config = LlmConfig { progress: printer.is_interactive(), kernel_mode, extra_samples: samples, ..LlmConfig::default() };
     Ok(Some(Box::new(LlmProposer::local(file, config, Some(&root)))))
 }
 
