@@ -12,6 +12,10 @@ import sys
 
 EQUIVALENT = {"equivalent", "accepted", "not_faster", "bench_failed"}
 
+
+def counters():
+    return {"n": 0, "eq": 0, "acc": 0, "repairs": 0, "repairs_eq": 0, "verdicts": {}, "won": []}
+
 for path in sys.argv[1:]:
     with open(path) as f:
         report = json.load(f)
@@ -20,7 +24,7 @@ for path in sys.argv[1:]:
         for c in fn["candidates"]:
             if not c["origin"].startswith("llm:"):
                 continue
-            m = by_model.setdefault(c["origin"], {"n": 0, "eq": 0, "acc": 0, "repairs": 0, "repairs_eq": 0, "verdicts": {}, "won": []})
+            m = by_model.setdefault(c["origin"], counters())
             m["n"] += 1
             eq = c["verdict"] in EQUIVALENT
             m["eq"] += eq
@@ -30,7 +34,7 @@ for path in sys.argv[1:]:
                 m["repairs_eq"] += eq
             m["verdicts"][c["verdict"]] = m["verdicts"].get(c["verdict"], 0) + 1
         if fn["status"] == "accepted" and (fn.get("origin") or "").startswith("llm:"):
-            by_model.setdefault(fn["origin"], {"n": 0, "eq": 0, "acc": 0, "repairs": 0, "repairs_eq": 0, "verdicts": {}, "won": []})["won"].append(
+            by_model.setdefault(fn["origin"], counters())["won"].append(
                 "%s %.1fx" % (fn["function"], fn.get("speedup") or 0.0))
     print(path)
     for model, m in by_model.items():

@@ -13,11 +13,16 @@ fn fetch_options(printer: &Printer) -> fetch::FetchOptions {
     fetch::FetchOptions { python: PathBuf::from("python3"), progress: printer.is_interactive() }
 }
 
+/// What the command line sets of the model's behaviour; the rest is `LlmConfig::default()`.
+fn llm_config(kernel_mode: bool, samples: usize, printer: &Printer) -> LlmConfig {
+    LlmConfig { progress: printer.is_interactive(), kernel_mode, extra_samples: samples, ..LlmConfig::default() }
+}
+
 /// The LLM proposer for an OpenAI-compatible endpoint (`--llm-url`, `--llm-model`).
 pub fn proposer_from_endpoint(url: &str, model: &str, kernel_mode: bool, samples: usize, printer: &Printer) -> Result<Box<dyn Proposer>> {
     let ep = super::llm::endpoint::Endpoint::new(url, model)?;
     printer.step(format!("model endpoint: {} at {}", model, ep.base));
-    let config = LlmConfig { progress: printer.is_interactive(), kernel_mode, extra_samples: samples, ..LlmConfig::default() };
+    let config = llm_config(kernel_mode, samples, printer);
     Ok(Box::new(LlmProposer::new(Box::new(ep), config, Some(&fetch::cache_root()))))
 }
 
@@ -40,7 +45,7 @@ pub fn proposer_from_args(model: Option<&Path>, kernel_mode: bool, samples: usiz
         }
     };
     printer.step(format!("local model: {} ({})", file.name, file.path.display()));
-    let config = LlmConfig { progress: printer.is_interactive(), kernel_mode, extra_samples: samples, ..LlmConfig::default() };
+    let config = llm_config(kernel_mode, samples, printer);
     Ok(Some(Box::new(LlmProposer::local(file, config, Some(&root)))))
 }
 

@@ -960,14 +960,19 @@ def bench_profiles(params, captured):
     if len(idx) < 2:
         return ["square"]
     first, second = idx[0], idx[1]
-    for c in sorted(captured, key=lambda c: len(pickle.dumps(c["args"])), reverse=True)[:1]:
-        a = c["args"]
+    if captured:
+        a = largest_captured(captured)["args"]
         try:
             if len(a) > second and 4 * len(a[second]) <= len(a[first]):
                 return ["small-second", "square"]
         except TypeError:
             pass
     return ["square", "small-second"]
+
+
+def largest_captured(captured):
+    """The captured call with the most data (by pickled size)."""
+    return max(captured, key=lambda c: len(pickle.dumps(c["args"])))
 
 
 def mode_bench(req):
@@ -990,8 +995,7 @@ def mode_bench(req):
         if not captured:
             return {"status": "no_inputs", "message": "the original raises on every generated benchmark input and no calls were captured"}
         # benchmark on the largest captured call only
-        big = max(captured, key=lambda c: len(pickle.dumps(c["args"])))
-        sizes = [("captured", big)]
+        sizes = [("captured", largest_captured(captured))]
     else:
         n = 16
         t = 0.0

@@ -250,14 +250,11 @@ fn extract_defining(
     });
     let sig = def.ok_or_else(|| format!("the code block does not define `{name}` at top level"))?;
     check(&sig)?;
+    let allow = allowed_imports(cupy);
     let mut bad = Vec::new();
-    walk_imports(&body, cupy, &mut bad);
+    walk_imports(&body, &allow, &mut bad);
     if !bad.is_empty() {
-        return Err(format!(
-            "imports outside the allow-list: {} (allowed: {})",
-            bad.join(", "),
-            allowed_imports(cupy).join(", ")
-        ));
+        return Err(format!("imports outside the allow-list: {} (allowed: {})", bad.join(", "), allow.join(", ")));
     }
 
     // Keep definitions, imports and constant assignments; drop what would run at import time.
@@ -324,19 +321,19 @@ pub fn allowed_imports(cupy: bool) -> Vec<&'static str> {
     ALLOWED_IMPORTS.iter().copied().filter(|m| cupy || *m != "cupy").collect()
 }
 
-fn allowed(module: &str, cupy: bool) -> bool {
-    allowed_imports(cupy)
+fn allowed(module: &str, allow: &[&str]) -> bool {
+    allow
         .iter()
         .any(|a| module == *a || module.strip_prefix(a).is_some_and(|rest| rest.starts_with('.')))
 }
 
 /// Collect disallowed imports anywhere in the code (imports inside functions count too).
-fn walk_imports(body: &[Stmt], cupy: bool, bad: &mut Vec<String>) {
+fn walk_imports(body: &[Stmt], allow: &[&str], bad: &mut Vec<String>) {
     for s in body {
         match s {
             Stmt::Import(i) => {
                 for a in &i.names {
-                    if !allowed(a.name.as_str(), cupy) {
+                    if !allowed(a.name.as_str(), allow) {
                         bad.push(a.name.to_string());
                     }
                 }
@@ -352,58 +349,58 @@ fn walk_imports(body: &[Stmt], cupy: bool, bad: &mut Vec<String>) {
                     } else {
                         bad.push(format!("{dots}{module}"));
                     }
-                } else if !allowed(&module, cupy) {
+                } else if !allowed(&module, allow) {
                     // `from concurrent import futures` names an allowed module through its parent.
                     for a in &i.names {
                         let full = format!("{module}.{}", a.name);
-                        if !allowed(&full, cupy) {
+                        if !allowed(&full, allow) {
                             bad.push(full);
                         }
                     }
                 }
             }
-            Stmt::FunctionDef(f) => walk_imports(&f.body, cupy, bad),
-            Stmt::AsyncFunctionDef(f) => walk_imports(&f.body, cupy, bad),
-            Stmt::ClassDef(c) => walk_imports(&c.body, cupy, bad),
+            Stmt::FunctionDef(f) => walk_imports(&f.body, allow, bad),
+            Stmt::AsyncFunctionDef(f) => walk_imports(&f.body, allow, bad),
+            Stmt::ClassDef(c) => walk_imports(&c.body, allow, bad),
             Stmt::For(x) => {
-                walk_imports(&x.body, cupy, bad);
-                walk_imports(&x.orelse, cupy, bad);
+                walk_imports(&x.body, allow, bad);
+                walk_imports(&x.orelse, allow, bad);
             }
             Stmt::AsyncFor(x) => {
-                walk_imports(&x.body, cupy, bad);
-                walk_imports(&x.orelse, cupy, bad);
+                walk_imports(&x.body, allow, bad);
+                walk_imports(&x.orelse, allow, bad);
             }
             Stmt::While(x) => {
-                walk_imports(&x.body, cupy, bad);
-                walk_imports(&x.orelse, cupy, bad);
+                walk_imports(&x.body, allow, bad);
+                walk_imports(&x.orelse, allow, bad);
             }
             Stmt::If(x) => {
-                walk_imports(&x.body, cupy, bad);
-                walk_imports(&x.orelse, cupy, bad);
+                walk_imports(&x.body, allow, bad);
+                walk_imports(&x.orelse, allow, bad);
             }
-            Stmt::With(x) => walk_imports(&x.body, cupy, bad),
-            Stmt::AsyncWith(x) => walk_imports(&x.body, cupy, bad),
+            Stmt::With(x) => walk_imports(&x.body, allow, bad),
+            Stmt::AsyncWith(x) => walk_imports(&x.body, allow, bad),
             Stmt::Try(x) => {
-                walk_imports(&x.body, cupy, bad);
+                walk_imports(&x.body, allow, bad);
                 for h in &x.handlers {
                     let ast::ExceptHandler::ExceptHandler(h) = h;
-                    walk_imports(&h.body, cupy, bad);
+                    walk_imports(&h.body, allow, bad);
                 }
-                walk_imports(&x.orelse, cupy, bad);
-                walk_imports(&x.finalbody, cupy, bad);
+                walk_imports(&x.orelse, allow, bad);
+                walk_imports(&x.finalbody, allow, bad);
             }
             Stmt::TryStar(x) => {
-                walk_imports(&x.body, cupy, bad);
+                walk_imports(&x.body, allow, bad);
                 for h in &x.handlers {
                     let ast::ExceptHandler::ExceptHandler(h) = h;
-                    walk_imports(&h.body, cupy, bad);
+                    walk_imports(&h.body, allow, bad);
                 }
-                walk_imports(&x.orelse, cupy, bad);
-                walk_imports(&x.finalbody, cupy, bad);
+                walk_imports(&x.orelse, allow, bad);
+                walk_imports(&x.finalbody, allow, bad);
             }
             Stmt::Match(m) => {
                 for c in &m.cases {
-                    walk_imports(&c.body, cupy, bad);
+                    walk_imports(&c.body, allow, bad);
                 }
             }
             _ => {}

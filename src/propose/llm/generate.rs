@@ -12,7 +12,7 @@ use candle_core::quantized::gguf_file;
 use candle_core::Device;
 use candle_core::IndexOp;
 use candle_transformers::generation::{LogitsProcessor, Sampling as CandleSampling};
-use super::qwen2::{self, Qwen2};
+use super::qwen2::Qwen2;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::time::Instant;
@@ -326,10 +326,11 @@ impl Model {
         }
         let prefill_seconds = t0.elapsed().as_secs_f64();
 
-        // Decode. Invariant: `logits` predicts the token after the last fed one, and the cache
-        // holds the prompt plus out[..fed].
+        // Decode. `seq` is the prompt and then the reply. Invariant: `logits` predicts the token
+        // after the last fed one, and the cache holds seq[..n_prompt + fed].
         let t1 = Instant::now();
-        let mut out: Vec<u32> = Vec::new();
+        let n_prompt = ids.len();
+        let mut seq = ids;
         let mut fed = 0;
         let mut text = String::new();
         let mut stop = StopReason::Length;
@@ -337,16 +338,17 @@ impl Model {
         let lookahead = if sampling.is_greedy() { self.lookahead } else { 0 };
         let (mut drafted, mut confirmed) = (0, 0);
         // One token accepted: report it, and say whether generation is over.
-        let mut accept = |tok: u32, out: &mut Vec<u32>, text: &mut String, stop: &mut StopReason| -> Result<bool> {
+        let mut accept = |tok: u32, seq: &mut Vec<u32>, text: &mut String, stop: &mut StopReason| -> Result<bool> {
             if stop_ids.contains(&tok) {
                 *stop = StopReason::EndOfTurn;
                 return Ok(true);
             }
-            out.push(tok);
+            seq.push(tok);
+            let generated = seq.len() - n_prompt;
             // Decoding the whole reply each step keeps multi-byte characters intact; replies are short.
-            let full = self.tokenizer.decode(out)?;
+            let full = self.tokenizer.decode(&seq[n_prompt..])?;
             let piece = if full.ends_with('\u{FFFD}') { "" } else { full.get(text.len()..).unwrap_or("") };
-            on_progress(Progress::Token { generated: out.len(), max: sampling.max_new_tokens, piece });
+            on_progress(Progress::Token { generated, max: sampling.max_new_tokens, piece });
             if !full.ends_with('\u{FFFD}') {
                 *text = full;
             }
@@ -354,16 +356,14 @@ impl Model {
                 *stop = StopReason::CodeBlock;
                 return Ok(true);
             }
-            Ok(out.len() == sampling.max_new_tokens)
+            Ok(generated == sampling.max_new_tokens)
         };
         loop {
             let next = logits_processor.sample(&logits).map_err(err)?;
-            if accept(next, &mut out, &mut text, &mut stop)? {
+            if accept(next, &mut seq, &mut text, &mut stop)? {
                 break;
             }
-            let mut seq = ids.clone();
-            seq.extend_from_slice(&out);
-            let draft = lookup_draft(&seq, lookahead.min(sampling.max_new_tokens - out.len()));
+            let draft = lookup_draft(&seq, lookahead.min(sampling.max_new_tokens - (seq.len() - n_prompt)));
             let mut feed = vec![next];
             feed.extend_from_slice(&draft);
             let l = self.weights.forward(&feed, !draft.is_empty()).map_err(err)?;
@@ -374,13 +374,14 @@ impl Model {
             }
             // row i of `l` predicts the token after feed[i]: keep drafts while they are what
             // greedy decoding would have picked
+            let greedy: Vec<u32> = l.argmax(candle_core::D::Minus1).and_then(|t| t.to_vec1()).map_err(err)?;
             let mut kept = 0;
             let mut done = false;
-            for (i, &d) in draft.iter().enumerate() {
-                if qwen2::argmax(&l.i(i).map_err(err)?).map_err(err)? != d {
+            for (&d, &g) in draft.iter().zip(&greedy) {
+                if d != g {
                     break;
                 }
-                done = accept(d, &mut out, &mut text, &mut stop)?;
+                done = accept(d, &mut seq, &mut text, &mut stop)?;
                 if stop != StopReason::EndOfTurn {
                     kept += 1;
                 }
@@ -391,23 +392,23 @@ impl Model {
             fed += kept;
             drafted += draft.len();
             confirmed += kept;
-            self.weights.truncate(ids.len() + fed).map_err(err)?;
+            self.weights.truncate(n_prompt + fed).map_err(err)?;
             if done {
                 break;
             }
             logits = l.i(kept).map_err(err)?;
         }
-        let text = self.tokenizer.decode(&out)?;
+        let text = self.tokenizer.decode(&seq[n_prompt..])?;
+        let generated_tokens = seq.len() - n_prompt;
         // What is in the KV cache now: the prompt and the reply tokens that were fed back.
-        let mut kv_ids = ids.clone();
-        kv_ids.extend_from_slice(&out[..fed]);
-        debug_assert_eq!(self.weights.cached_len(), kv_ids.len());
-        self.kv_ids = kv_ids;
+        seq.truncate(n_prompt + fed);
+        debug_assert_eq!(self.weights.cached_len(), seq.len());
+        self.kv_ids = seq;
         Ok(Generation {
             text,
-            prompt_tokens: ids.len(),
+            prompt_tokens: n_prompt,
             reused_prompt_tokens: reused,
-            generated_tokens: out.len(),
+            generated_tokens,
             drafted_tokens: drafted,
             accepted_draft_tokens: confirmed,
             prefill_seconds,

@@ -83,9 +83,8 @@ pub fn plan(f: &Function, module_src: &str) -> Result<KernelPlan, String> {
 }
 
 fn mentions_numpy(source: &str) -> bool {
-    source
-        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .any(|w| w == "np" || w == "numpy" || w == "ndarray")
+    let names = super::prompt::identifiers(source);
+    ["np", "numpy", "ndarray"].iter().any(|w| names.contains(*w))
 }
 
 impl KernelPlan {
@@ -139,7 +138,7 @@ impl KernelPlan {
     /// function that guards, converts, calls the kernel and converts back.
     pub fn assemble(&self, kernel_code: &str) -> String {
         let uses_numba = kernel_code.contains("numba");
-        let call_orig = format!("return {}({})", self.fallback, self.param_names().join(", "));
+        let call_orig = adapter::call_original(&self.params, &self.fallback);
         let list_arrays: Vec<String> =
             self.params.iter().filter(|p| matches!(p.conv, Conv::List { .. })).map(ParamPlan::fast_name).collect();
         let mut extra = vec![format!("not _aiaccel_finite({})", list_arrays.join(", "))];
@@ -174,7 +173,7 @@ impl KernelPlan {
             lines.push(format!("_aiaccel_put({}, {}.tolist())", p.name, p.fast_name()));
         }
         lines.push("return _aiaccel_back(_r)".into());
-        let public = format!("{}\n{}", self.header, lines.iter().map(|l| format!("    {l}\n")).collect::<String>());
+        let public = adapter::public_def(&self.header, &lines);
         let numba = if uses_numba { "import numba as _aiaccel_nb\n\n\n" } else { "" };
         format!(
             "{HELPERS}{numba}{}\n\n\n{}\n\n\n{public}",

@@ -529,18 +529,20 @@ mod tests {
     const GOOD_VEC: &str = "```python\nimport numpy as np\n\ndef total(xs):\n    return float(np.sum(np.asarray(xs, dtype=np.float64)))\n```";
     const GOOD_NUMBA: &str = "```python\nimport numpy as np\nfrom numba import njit\n\n@njit(cache=True)\ndef _k(a):\n    s = 0.0\n    for i in range(a.shape[0]):\n        s += a[i]\n    return s\n\ndef total(xs):\n    return float(_k(np.asarray(xs, dtype=np.float64)))\n```";
 
-    fn proposer(replies: &[&str], cache: Option<&Path>) -> (LlmProposer, Rc<RefCell<Vec<String>>>) {
+    fn fake_proposer(replies: &[&str], cache: Option<&Path>, kernel_mode: bool) -> (LlmProposer, Rc<RefCell<Vec<String>>>) {
         let prompts = Rc::new(RefCell::new(Vec::new()));
         let fake = Fake { replies: replies.iter().map(|s| s.to_string()).collect(), prompts: prompts.clone() };
-        let config = LlmConfig { progress: false, kernel_mode: false, ..LlmConfig::default() };
+        let config = LlmConfig { progress: false, kernel_mode, ..LlmConfig::default() };
         (LlmProposer::new(Box::new(fake), config, cache), prompts)
     }
 
+    /// Whole-function mode.
+    fn proposer(replies: &[&str], cache: Option<&Path>) -> (LlmProposer, Rc<RefCell<Vec<String>>>) {
+        fake_proposer(replies, cache, false)
+    }
+
     fn kernel_proposer(replies: &[&str]) -> (LlmProposer, Rc<RefCell<Vec<String>>>) {
-        let prompts = Rc::new(RefCell::new(Vec::new()));
-        let fake = Fake { replies: replies.iter().map(|s| s.to_string()).collect(), prompts: prompts.clone() };
-        let config = LlmConfig { progress: false, ..LlmConfig::default() };
-        (LlmProposer::new(Box::new(fake), config, None), prompts)
+        fake_proposer(replies, None, true)
     }
 
     const KERNEL_VEC: &str = "Here you go:\n```python\nimport numpy as np\n\ndef _total_kernel(xs):\n    return np.sum(xs)\n\n\

@@ -160,6 +160,16 @@ fn inputs_description(ctx: &ProposeContext<'_>) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("; "))
 }
 
+/// The module context block, when the function uses any.
+fn push_module_context(m: &mut String, ctx: &ProposeContext<'_>) {
+    let context = module_context(ctx.module_source, ctx.function);
+    if !context.is_empty() {
+        m.push_str("Module context (imports, constants and helpers it uses):\n```python\n");
+        m.push_str(&context);
+        m.push_str("\n```\n\n");
+    }
+}
+
 /// The first user message for `strategy`.
 pub fn strategy_message(ctx: &ProposeContext<'_>, strategy: Strategy) -> Message {
     let f = ctx.function;
@@ -173,12 +183,7 @@ pub fn strategy_message(ctx: &ProposeContext<'_>, strategy: Strategy) -> Message
         f.name,
         strategy_instructions(strategy)
     ));
-    let context = module_context(ctx.module_source, f);
-    if !context.is_empty() {
-        m.push_str("Module context (imports, constants and helpers it uses):\n```python\n");
-        m.push_str(&context);
-        m.push_str("\n```\n\n");
-    }
+    push_module_context(&mut m, ctx);
     if f.kind == FunctionKind::Method || f.kind == FunctionKind::ClassMethod {
         m.push_str(&format!(
             "It is a method of class `{}`; write it as a plain `def` with the same parameters.\n\n",
@@ -267,12 +272,7 @@ pub fn kernel_message(ctx: &ProposeContext<'_>, strategy: Strategy, plan: &Kerne
     // What every strategy shares comes first, so that the next strategy's prompt for the same
     // function continues the KV cache instead of reading it again (`generate`: common prefix).
     let mut m = format!("Write a fast kernel for the Python function `{}`.\n\n", f.name);
-    let context = module_context(ctx.module_source, f);
-    if !context.is_empty() {
-        m.push_str("Module context (imports, constants and helpers it uses):\n```python\n");
-        m.push_str(&context);
-        m.push_str("\n```\n\n");
-    }
+    push_module_context(&mut m, ctx);
     m.push_str("Function:\n```python\n");
     m.push_str(code.trim_end());
     m.push_str("\n```\n\n");
@@ -344,7 +344,7 @@ fn truncate_lines(text: &str, max: usize) -> String {
 }
 
 /// Identifiers that appear in `text` (over-approximates: words in strings and comments count).
-fn identifiers(text: &str) -> BTreeSet<String> {
+pub(super) fn identifiers(text: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     let mut cur = String::new();
     for c in text.chars().chain(std::iter::once(' ')) {

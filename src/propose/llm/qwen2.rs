@@ -14,7 +14,7 @@
 //! tile of rows, so checking eight draft tokens costs little more than decoding one.
 
 use candle_core::quantized::{gguf_file, QMatMul};
-use candle_core::{DType, Device, IndexOp, Module, Result, Tensor, D};
+use candle_core::{DType, Device, IndexOp, Module, Result, Tensor};
 
 struct Layer {
     wq: QMatMul,
@@ -191,9 +191,4 @@ impl Qwen2 {
         let x = if all_logits { x.squeeze(0)? } else { x.i((.., seq - 1, ..))? };
         self.output.forward(&x)
     }
-}
-
-/// The index of the largest value of a 1-D tensor (the first one on ties).
-pub fn argmax(logits: &Tensor) -> Result<u32> {
-    logits.argmax(D::Minus1)?.to_scalar::<u32>()
 }

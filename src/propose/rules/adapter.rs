@@ -202,6 +202,16 @@ pub fn is_float_expr(e: &Expr) -> bool {
     found
 }
 
+/// `return _f_py(xs, n)`: the fallback call with the caller's own arguments.
+pub fn call_original(params: &[ParamPlan], py_name: &str) -> String {
+    format!("return {py_name}({})", params.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", "))
+}
+
+/// The public function: the original's `def` line(s) and a body of unindented `lines`.
+pub fn public_def(header: &str, lines: &[String]) -> String {
+    format!("{header}\n{}", lines.iter().map(|l| format!("    {l}\n")).collect::<String>())
+}
+
 /// The statements of a guarded fast path: convert, check, else call the original.
 /// Returns (lines, names of converted arrays).
 pub fn guard_lines(params: &[ParamPlan], py_name: &str, int_degree: usize, extra_checks: &[String]) -> (Vec<String>, Vec<String>) {
@@ -222,7 +232,7 @@ pub fn guard_lines(params: &[ParamPlan], py_name: &str, int_degree: usize, extra
             Conv::Scalar | Conv::Pass => checks.push(format!("not _aiaccel_scalar_ok({})", p.name)),
         }
     }
-    let call_orig = format!("return {py_name}({})", params.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", "));
+    let call_orig = call_original(params, py_name);
     if !checks.is_empty() {
         lines.push(format!("if {}:", checks.join(" or ")));
         lines.push(format!("    {call_orig}"));

@@ -163,12 +163,11 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
     // (e.g. floats where ints are XORed raise TypeError there). Any other exception leaves the
     // arrays exactly as far as the original would have got (same loop order, bounds checked),
     // so the partial update is written back before it propagates.
-    let orig_args: Vec<String> = params.iter().map(|p| p.name.clone()).collect();
     let puts: Vec<String> = params.iter().filter(|p| p.mutated).map(|p| format!("_aiaccel_put({}, {}.tolist())", p.name, p.fast_name())).collect();
     lines.push("try:".into());
     lines.push(format!("    _r = {kname}({})", args.join(", ")));
     lines.push("except _aiaccel_nb.core.errors.TypingError:".into());
-    lines.push(format!("    return {pyname}({})", orig_args.join(", ")));
+    lines.push(format!("    {}", adapter::call_original(&params, &pyname)));
     if !puts.is_empty() {
         lines.push("except BaseException:".into());
         for put in &puts {
@@ -187,7 +186,7 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
     } else {
         lines.push("return _aiaccel_back(_r)".into());
     }
-    let adapter_fn = format!("{header}\n{}", lines.iter().map(|l| format!("    {l}\n")).collect::<String>());
+    let adapter_fn = adapter::public_def(&header, &lines);
 
     let original = adapter::original_renamed(f, def, module_src, &pyname);
     let push = if appends.is_empty() { "" } else { PUSH };

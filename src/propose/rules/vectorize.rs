@@ -366,7 +366,7 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, kind: K
     let (header, doc) = adapter::signature_and_doc(def, module_src);
     let degree = 2;
     let (guard, _) = adapter::guard_lines(&params, &pyname, degree, &guards);
-    let call_orig = format!("return {pyname}({})", params.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", "));
+    let call_orig = adapter::call_original(&params, &pyname);
     let mut out = String::new();
     out.push_str(&header);
     out.push('\n');
