@@ -126,6 +126,25 @@ impl Snapshot {
         Ok(n)
     }
 
+    /// The content of `path` on each branch `base`, `base-2`, ... made on top of this HEAD: what
+    /// earlier runs of the same snapshot committed for that function.
+    pub fn committed_on_branches(&self, path: &str, base: &str) -> Vec<Vec<u8>> {
+        let mut out = Vec::new();
+        let Ok(branches) = self.repo.branches(Some(git2::BranchType::Local)) else { return out };
+        for (b, _) in branches.flatten() {
+            let Ok(Some(name)) = b.name() else { continue };
+            let ours = name == base || name.strip_prefix(base).and_then(|s| s.strip_prefix('-')).is_some_and(|k| k.parse::<u32>().is_ok());
+            let Ok(c) = b.get().peel_to_commit() else { continue };
+            if !ours || c.parent_ids().collect::<Vec<_>>() != vec![self.head] {
+                continue;
+            }
+            if let Some(blob) = c.tree().ok().and_then(|t| t.get_path(Path::new(path)).ok()).and_then(|e| self.repo.find_blob(e.id()).ok()) {
+                out.push(blob.content().to_vec());
+            }
+        }
+        out
+    }
+
     /// Commit `new_content` at `path` on top of HEAD and create a branch for it.
     /// Returns the branch actually created (`base`, or `base-2`, `base-3`, ... if taken).
     pub fn commit_branch(&self, path: &str, new_content: &[u8], message: &str, base: &str, note: Option<&str>) -> Result<(String, Oid)> {

@@ -316,7 +316,16 @@ pub(crate) fn process_function(
         fr.reason = format!("no rule or model proposed a rewrite{}", if misses.is_empty() { String::new() } else { format!(" ({})", misses.join("; ")) });
         return Ok((fr, None));
     }
-    let Some(best) = accepted.into_iter().max_by(|a, b| a.timing.speedup().partial_cmp(&b.timing.speedup()).unwrap_or(std::cmp::Ordering::Equal)) else {
+    // A rerun of the same HEAD keeps the rewrite an earlier run committed while it is still
+    // accepted: which of two accepted rewrites times faster can flip with benchmark noise, and
+    // a new branch for the other one would only be churn.
+    let committed = if dry_run { Vec::new() } else { snap.committed_on_branches(&f.path, &git::branch_name(f)) };
+    let kept = accepted.iter().position(|a| committed.iter().any(|c| c == a.verified.module_text.as_bytes()));
+    let best = match kept {
+        Some(i) => Some(accepted.swap_remove(i)),
+        None => accepted.into_iter().max_by(|a, b| a.timing.speedup().partial_cmp(&b.timing.speedup()).unwrap_or(std::cmp::Ordering::Equal)),
+    };
+    let Some(best) = best else {
         fr.status = Status::Rejected;
         fr.reason = summarize_rejection(&fr.candidates);
         return Ok((fr, None));
