@@ -178,6 +178,9 @@ pub fn commit_message(f: &Function, a: &Accepted, head: &str, diff_stats: (usize
         e.rtol
     ));
     m.push_str(&format!("  max abs error {:.3e}, max rel error {:.3e}\n", e.max_abs_err, e.max_rel_err));
+    for l in e.checks_lines() {
+        m.push_str(&format!("  {l}\n"));
+    }
     for s in &e.captured_shapes {
         m.push_str(&format!("  captured call shape: {s}\n"));
     }

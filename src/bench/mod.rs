@@ -9,7 +9,7 @@ use crate::verify::{Verified, Workspace};
 use crate::python::Interpreter;
 use anyhow::Result;
 use serde::Serialize;
-use serde_json::json;
+use serde_json::{json, Value};
 use std::path::Path;
 use std::time::Duration;
 
@@ -46,6 +46,9 @@ pub struct Timing {
     pub import_s: f64,
     /// Calls at the largest size before the compile time is paid back (None: never).
     pub break_even_calls: Option<f64>,
+    /// Sizes at which the rewrite's results were compared with the original's (all equal).
+    #[serde(default)]
+    pub checked_sizes: usize,
 }
 
 impl Timing {
@@ -60,6 +63,8 @@ pub enum BenchVerdict {
     Faster,
     NotFaster { reason: String },
     Failed { reason: String },
+    /// At a benchmark size the rewrite's result differed from the original's: not equivalent.
+    Diverged { message: String, counterexample: Option<crate::verify::Counterexample> },
 }
 
 /// A verified candidate that is measurably faster. Only `bench` builds one.
@@ -91,6 +96,9 @@ impl Bencher<'_> {
         o.insert("grow_budget_s".into(), json!(20.0));
         o.insert("min_sample_s".into(), json!(0.02));
         o.insert("give_up_below".into(), json!(s.min_speedup / 1.5));
+        if let Value::Object(cmp) = v.compare_request() {
+            o.extend(cmp);
+        }
         let out = self.interp.run_harness(&req, &self.ws.spec(s.timeout, false))?;
         let v_json = match out {
             ScriptOutcome::Reply(x) => x,
@@ -101,6 +109,16 @@ impl Bencher<'_> {
                 return Ok((BenchVerdict::Failed { reason: format!("benchmark process died ({status}): {}", crate::python::tail(stderr_tail.trim(), 300)) }, None, None))
             }
         };
+        if v_json["status"] == "diverged" {
+            return Ok((
+                BenchVerdict::Diverged {
+                    message: v_json["message"].as_str().unwrap_or("results differ at a benchmark size").to_string(),
+                    counterexample: serde_json::from_value(v_json["counterexample"].clone()).ok(),
+                },
+                None,
+                None,
+            ));
+        }
         if v_json["status"] != "ok" {
             return Ok((BenchVerdict::Failed { reason: v_json["message"].as_str().unwrap_or("benchmark failed").to_string() }, None, None));
         }
@@ -125,7 +143,7 @@ impl Bencher<'_> {
             let saved = l.orig_median_s - l.cand_median_s;
             (saved > 0.0).then(|| compile_s / saved)
         });
-        let timing = Timing { sizes, compile_s, import_s: v_json["import_s"].as_f64().unwrap_or(0.0), break_even_calls };
+        let timing = Timing { sizes, compile_s, import_s: v_json["import_s"].as_f64().unwrap_or(0.0), break_even_calls, checked_sizes: v_json["checked_sizes"].as_u64().unwrap_or(0) as usize };
         let Some(last) = last else {
             return Ok((BenchVerdict::Failed { reason: "no timings".into() }, None, None));
         };
@@ -137,7 +155,11 @@ impl Bencher<'_> {
         } else {
             BenchVerdict::Faster
         };
-        let accepted = matches!(verdict, BenchVerdict::Faster).then(|| Accepted { verified: v.clone(), timing: timing.clone(), _sealed: () });
+        let accepted = matches!(verdict, BenchVerdict::Faster).then(|| {
+            let mut verified = v.clone();
+            verified.evidence.bench_checked_sizes = timing.checked_sizes;
+            Accepted { verified, timing: timing.clone(), _sealed: () }
+        });
         Ok((verdict, Some(timing), accepted))
     }
 }

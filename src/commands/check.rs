@@ -67,7 +67,9 @@ pub fn run(args: CheckArgs, printer: &Printer) -> Result<i32> {
         "equivalent": matches!(verdict, Verdict::Equivalent { .. }),
         "sandbox": ws.sandbox_seen.borrow().clone(),
     });
+    let mut bench_diverged = None;
     if let Some(v) = &verified {
+        out["evidence"] = json!(v.evidence);
         if !args.no_bench {
             let bencher = Bencher {
                 interp: &interp,
@@ -77,6 +79,9 @@ pub fn run(args: CheckArgs, printer: &Printer) -> Result<i32> {
             };
             let (bv, timing, _) = bencher.bench(&f, v, cap_file.as_deref())?;
             out["bench"] = json!(bv);
+            if let BenchVerdict::Diverged { message, counterexample } = &bv {
+                bench_diverged = Some(Verdict::Diverged { message: message.clone(), counterexample: counterexample.clone(), cases: 0 });
+            }
             out["timing"] = json!(timing);
             if !args.json {
                 match (&bv, &timing) {
@@ -98,6 +103,15 @@ pub fn run(args: CheckArgs, printer: &Printer) -> Result<i32> {
             }
         }
     }
+    // a difference at a benchmark size is a divergence like any other
+    let verdict = match bench_diverged {
+        Some(d) => {
+            out["verdict"] = json!(d);
+            out["equivalent"] = json!(false);
+            d
+        }
+        None => verdict,
+    };
     if args.json {
         println!("{}", serde_json::to_string_pretty(&out)?);
     }

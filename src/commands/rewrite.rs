@@ -293,6 +293,12 @@ pub(crate) fn process_function(
                             cr.verdict = "bench_failed".into();
                             cr.message = Some(reason);
                         }
+                        BenchVerdict::Diverged { message, counterexample } => {
+                            // equivalent on the verifier's inputs, different at scale
+                            let verdict = Verdict::Diverged { message, counterexample, cases: 0 };
+                            cr.verdict = "diverged".into();
+                            cr.message = Some(verdict.message());
+                        }
                     }
                     if let Some(a) = acc {
                         accepted.push(a);

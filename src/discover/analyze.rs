@@ -417,12 +417,17 @@ impl Usage {
     }
 }
 
-/// `a[i][j]` -> (Some("a"), 2). Slices do not add depth.
+/// `a[i][j]` and `a[i, j]` -> (Some("a"), 2). Slices do not add depth.
 fn subscript_chain(e: &Expr) -> (Option<&str>, usize) {
     match e {
         Expr::Subscript(s) => {
             let (b, d) = subscript_chain(&s.value);
-            let here = if matches!(s.slice.as_ref(), Expr::Slice(_)) { 0 } else { 1 };
+            // `grid[i, j]` indexes two dimensions at once (an ndarray)
+            let here = match s.slice.as_ref() {
+                Expr::Slice(_) => 0,
+                Expr::Tuple(t) => t.elts.len(),
+                _ => 1,
+            };
             (b, d + here)
         }
         Expr::Name(n) => (Some(n.id.as_str()), 0),

@@ -167,9 +167,35 @@ def refused_since(mark):
     return ["%s: %s" % r for r in REFUSED[mark:]]
 
 
+def _repr_upto(x, limit):
+    """repr(x), but lists and tuples stop once `limit` characters are out, and ints past
+    Python's 4300-digit str limit are shown by their leading digits and length."""
+    t = type(x)
+    if t in (list, tuple):
+        parts, total = [], 0
+        for item in x:
+            piece = _repr_upto(item, limit)
+            parts.append(piece)
+            total += len(piece) + 2
+            if total > limit:
+                parts.append("...")
+                break
+        inner = ", ".join(parts)
+        return "[%s]" % inner if t is list else "(%s%s)" % (inner, "," if len(x) == 1 else "")
+    if t is int and x.bit_length() > 14000 and hasattr(sys, "set_int_max_str_digits"):
+        old = sys.get_int_max_str_digits()
+        sys.set_int_max_str_digits(0)
+        try:
+            digits = str(x)
+        finally:
+            sys.set_int_max_str_digits(old)
+        return "%s...(%d digits)" % (digits[:30], len(digits.lstrip("-")))
+    return repr(x)
+
+
 def short_repr(x, limit=300):
     try:
-        r = repr(x)
+        r = _repr_upto(x, limit)
     except Exception as e:  # a repr that raises is still evidence
         r = "<unrepresentable %s: %s>" % (type(x).__name__, e)
     if len(r) > limit:
@@ -251,6 +277,17 @@ class Gen:
         if variant == "edges":
             # values on round decimal edges in [0, 1]: floor vs truncation vs rounding show here
             return [r.randint(0, 10) / 10 for _ in range(n)]
+        if variant == "b_fmax":
+            # the finiteness guard's edge: the largest finite floats, the smallest subnormal
+            return [[sys.float_info.max, -sys.float_info.max, 5e-324, 1.0][k % 4] for k in range(n)]
+        if variant == "b_mixed" and n > 1:
+            # the element-type guard's edge: one int among floats, one bool
+            xs = [r.uniform(-10, 10) for _ in range(n)]
+            xs[r.randrange(n)] = r.randint(-9, 9)
+            xs[r.randrange(n)] = True
+            return xs
+        if variant == "grow":
+            return [r.uniform(0.5, 1000.0) for _ in range(n)]
         return [r.uniform(-10, 10) for _ in range(n)]
 
     def ints(self, n, variant):
@@ -268,6 +305,19 @@ class Gen:
             return [r.choice([1, -1]) * r.randint(2**31, 2**62) for _ in range(n)]
         if variant == "int_edge":
             return [2**62 + r.randint(0, 2**20) for _ in range(n)]
+        if variant == "grow":
+            # moderate values in large numbers: sums, counts and products grow from these
+            return [r.randint(1, 1000) for _ in range(n)]
+        if variant == "b_int53":
+            # the scalar guard's edge (|x| < 2**53): just inside and just outside
+            return [r.choice([1, -1]) * (2**53 + r.choice([-1, 0, 1])) for _ in range(n)]
+        if variant == "b_int63":
+            # int64's own edge: the largest, the smallest, and one past
+            return [[2**63 - 1, -(2**63), 2**63, 2**63 - 2][k % 4] for k in range(n)]
+        if variant == "b_deg2":
+            # the degree-2 int guard's edge, |x|**2 * n < 2**62: just inside and just outside
+            m = math.isqrt(2**62 // max(n, 1))
+            return [r.choice([1, -1]) * (m + r.choice([-1, 0, 1])) for _ in range(n)]
         return [r.randint(-100, 100) for _ in range(n)]
 
     def value(self, shape, n, m, variant):
@@ -279,6 +329,12 @@ class Gen:
                 return 2**64 + 3
             if variant == "edges":
                 return 10
+            if variant == "grow":
+                return n
+            if variant == "b_int53":
+                return 2**53 + (n % 3) - 1
+            if variant == "b_int63":
+                return [2**63 - 1, -(2**63), 2**63][n % 3]
             return max(1, min(3, n)) if variant != "zeros" else 0
         if shape == "float":
             if variant in ("nan_inf", "one_nan"):
@@ -303,6 +359,11 @@ class Gen:
             return self.floats(n, variant)
         if shape == "int_list":
             return self.ints(n, variant)
+        if shape in ("float_matrix", "int_matrix") and variant == "b_ragged" and n > 1:
+            # the shape guard's edge: one row shorter than the others
+            rows = [self.floats(m, "random") if shape == "float_matrix" else self.ints(m, "random") for _ in range(n)]
+            rows[r.randrange(n)].pop()
+            return rows
         if shape == "float_matrix":
             return [self.floats(m, variant) for _ in range(n)]
         if shape == "int_matrix":
@@ -357,6 +418,14 @@ def generated_cases(params, seed, max_cases):
                  (10, "edges"), (20, "edges")]
     if has_int:
         plan += [(4, "bigint"), (1, "bigint"), (6, "bigint"), (1, "int_mid"), (2, "int_mid"), (5, "int_mid"), (2, "int_edge")]
+    # inputs at the edges of the adapters' guards (int magnitude, finiteness, element type,
+    # shape): where a fast path's assumptions are tightest
+    if has_int:
+        plan += [(3, "b_int53"), (4, "b_int63"), (4, "b_deg2"), (16, "b_deg2")]
+    if has_float:
+        plan += [(4, "b_fmax"), (5, "b_mixed")]
+    if shapes & {"float_matrix", "int_matrix"}:
+        plan += [(4, "b_ragged")]
     profiles = ["square"] + (["small-second"] if containers >= 2 else [])
     gen = Gen(seed)
     cases = []
@@ -366,6 +435,22 @@ def generated_cases(params, seed, max_cases):
             args = gen_args(params, n, variant, profile, gen)
             cases.append({"source": "generated", "label": "%s n=%d %s" % (variant, n, profile), "args": args, "kwargs": {}})
     return cases[: max_cases]
+
+
+def growth_ladder(params):
+    """Sizes past the small generated ones, where counts, sums, products and tables grow."""
+    shapes = {p["shape"] for p in params}
+    if "float_cube" in shapes:
+        return [6, 12, 24]
+    if shapes & {"float_matrix", "int_matrix", "array2"}:
+        return [16, 32, 64, 128]
+    return [64, 256, 1024, 4096]
+
+
+def growth_case(params, n, seed, profile="square"):
+    gen = Gen(seed + 7919 * n)
+    gen.edge_toggle = False
+    return {"source": "generated", "growth": True, "label": "grow n=%d %s" % (n, profile), "args": gen_args(params, n, "grow", profile, gen), "kwargs": {}}
 
 
 def load_captured(path):
@@ -392,21 +477,75 @@ def seed_all(seed):
         pass
 
 
-def call(fn, case, seed):
-    """Run fn on a deep copy of the case. Returns an outcome dict."""
+class TooSlow(KeyboardInterrupt):
+    """The call ran past its time limit. A KeyboardInterrupt, so neither the code under test's
+    `except Exception` nor doctest's runner (which re-raises only KeyboardInterrupt) swallows it."""
+
+
+def _too_slow(signum, frame):
+    raise TooSlow()
+
+
+@contextlib.contextmanager
+def memory_headroom(extra_bytes):
+    """Lower the address-space limit to what the process uses now plus `extra_bytes` (never
+    above the sandbox's own limit), so an input that makes the original allocate without end
+    (`[[1] * k for _ in range(2**53)]`) ends in a MemoryError, not in a process killed at 8 GiB."""
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        with open("/proc/self/statm") as f:
+            used = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        cap = used + extra_bytes
+        if soft != resource.RLIM_INFINITY:
+            cap = min(cap, soft)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    except Exception:
+        yield
+        return
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def call(fn, case, seed, limit_s=None):
+    """Run fn on its own deep copy of the case (every run, so a function that changes its
+    arguments in place never sees what an earlier run left). Returns an outcome dict; with
+    `limit_s`, a call still running after that many seconds is stopped and marked too_slow."""
     args = [fast_copy(a) for a in case["args"]]
     kwargs = {n: fast_copy(a) for n, a in case["kwargs"].items()}
     buf = io.StringIO()
     seed_all(seed)
     pos = fd1_size()
+    too_slow = False
+    old_handler = None
+    if limit_s:
+        import signal
+
+        old_handler = signal.signal(signal.SIGALRM, _too_slow)
+        signal.setitimer(signal.ITIMER_REAL, limit_s)
     t0 = time.perf_counter()
     try:
-        with contextlib.redirect_stdout(buf):
+        with contextlib.redirect_stdout(buf), (memory_headroom(2 << 30) if limit_s else contextlib.nullcontext()):
             value = fn(*args, **kwargs)
         exc = None
+    except TooSlow:
+        value, exc, too_slow = None, None, True
+    except MemoryError as e:
+        # with a limit (the original on a generated input): too big to run here, dropped like
+        # a too-slow input; otherwise the exception is the function's behaviour
+        value, exc, too_slow = (None, None, True) if limit_s else (None, e, False)
     except Exception as e:  # the function's own exception is part of its behaviour
         value = None
         exc = e
+    finally:
+        if limit_s:
+            import signal
+
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, old_handler)
     dt = time.perf_counter() - t0
     out = buf.getvalue()
     raw = fd1_since(pos)
@@ -414,7 +553,7 @@ def call(fn, case, seed):
         out += "[written to fd 1 directly:] " + raw
     if len(out) > 1_000_000:
         out = out[:1_000_000] + "...(truncated)"
-    return {"value": value, "exc": exc, "args": args, "kwargs": kwargs, "stdout": out, "seconds": dt}
+    return {"value": value, "exc": exc, "args": args, "kwargs": kwargs, "stdout": out, "seconds": dt, "too_slow": too_slow}
 
 
 class Cmp:
@@ -446,6 +585,8 @@ class Cmp:
         """None when equal, else a description of the first difference."""
         ta, tb = type(a), type(b)
         if ta is not tb:
+            if same_class(ta, tb):
+                return self.same_record(a, b, path)
             return "%s: type %s vs %s (%s vs %s)" % (path, _tname(a), _tname(b), short_repr(a, 80), short_repr(b, 80))
         if a is None:
             return None
@@ -482,6 +623,10 @@ class Cmp:
             return self.same(a.tolist(), b.tolist(), path)
         if mod == "numpy":  # numpy scalar of the same type
             return self.same(a.item(), b.item(), path)
+        if ta.__eq__ is object.__eq__ and _is_record(a):
+            # a plain record class (no __eq__ of its own): equal when its fields are, not only
+            # when it is the same object
+            return self.same_record(a, b, path)
         try:
             eq = a == b
             if eq is True:
@@ -489,6 +634,62 @@ class Cmp:
         except Exception:
             pass
         return None if short_repr(a, 10_000) == short_repr(b, 10_000) else "%s: %s vs %s" % (path, short_repr(a, 80), short_repr(b, 80))
+
+
+    def same_record(self, a, b, path):
+        """Instances of one class defined in the module under test, one made by the original's
+        module and one by the candidate's copy of it: compared by value, field by field."""
+        import enum
+
+        if isinstance(a, enum.Enum):
+            return None if (a.name, a.value) == (b.name, b.value) else "%s: %r vs %r" % (path, a, b)
+        if isinstance(a, BaseException):
+            return self.same(a.args, b.args, path + ".args")
+        if isinstance(a, tuple):  # namedtuples
+            d = self.same(tuple(a), tuple(b), path)
+            if d:
+                return d
+        fields_a, fields_b = _fields(a), _fields(b)
+        if sorted(fields_a) != sorted(fields_b):
+            return "%s: fields %s vs %s" % (path, sorted(fields_a), sorted(fields_b))
+        for k in sorted(fields_a):
+            d = self.same(fields_a[k], fields_b[k], "%s.%s" % (path, k))
+            if d:
+                return d
+        return None
+
+
+def _module_base(name):
+    """`pkg.mod__aiaccel_c3` -> `pkg.mod`, `pkg.__aiaccel_c3` -> `pkg`: the module a candidate
+    copy stands in for."""
+    import re
+
+    return re.sub(r"(\.)?__aiaccel_c\d+$", "", name or "")
+
+
+def same_class(ta, tb):
+    """The same class, defined once in the original module and once in the candidate's copy."""
+    return (
+        getattr(ta, "__qualname__", None) == getattr(tb, "__qualname__", None)
+        and ta.__module__ != tb.__module__
+        and _module_base(ta.__module__) == _module_base(tb.__module__)
+    )
+
+
+def _is_record(x):
+    """An instance of a plain class of the user's (fields, no behaviour the comparison needs):
+    not a function, a class, a module or a builtin object."""
+    t = type(x)
+    return t.__module__ not in ("builtins", "types", "abc") and not callable(x) and not isinstance(x, type) and (hasattr(x, "__dict__") or hasattr(t, "__slots__"))
+
+
+def _fields(x):
+    out = dict(getattr(x, "__dict__", {}) or {})
+    for cls in type(x).__mro__:
+        for slot in getattr(cls, "__slots__", ()) or ():
+            if isinstance(slot, str) and slot not in ("__dict__", "__weakref__") and hasattr(x, slot):
+                out[slot] = getattr(x, slot)
+    return out
 
 
 def _tname(x):
@@ -503,7 +704,7 @@ def compare(cmp, want, got):
             return "candidate raised %s: %s; original returned %s" % (type(got["exc"]).__name__, short_repr(str(got["exc"]), 200), short_repr(want["value"], 120))
         if got["exc"] is None:
             return "original raised %s: %s; candidate returned %s" % (type(want["exc"]).__name__, short_repr(str(want["exc"]), 200), short_repr(got["value"], 120))
-        if type(want["exc"]) is not type(got["exc"]):
+        if type(want["exc"]) is not type(got["exc"]) and not same_class(type(want["exc"]), type(got["exc"])):
             return "exception type: original raised %s, candidate raised %s: %s" % (type(want["exc"]).__name__, type(got["exc"]).__name__, short_repr(str(got["exc"]), 200))
         if cmp.exception_message and str(want["exc"]) != str(got["exc"]):
             return "exception message: original %r, candidate %r" % (short_repr(str(want["exc"]), 150), short_repr(str(got["exc"]), 150))
@@ -650,29 +851,80 @@ def mode_probe(req):
 
 
 def mode_verify(req):
+    phases = {}
+    t_phase = [time.perf_counter()]
+
+    def phase(name):
+        now = time.perf_counter()
+        phases[name] = round(phases.get(name, 0.0) + now - t_phase[0], 3)
+        t_phase[0] = now
+
     fn_orig = bound_callable(req["module"], req["qualname"], req["kind"])
     cmp = Cmp(req["rtol"], req["atol"], req["nan_equal"], req["signed_zero"], req.get("exception_message", False))
     captured = load_captured(req.get("captured_file"))
     cases = captured[: req["max_captured"]] + generated_cases(req["params"], req["seed"], req["max_generated"])
-    # the original, twice: evidence must be deterministic
+    # the original, twice: evidence must be deterministic. An input on which the original itself
+    # is too slow (an int driving factorial work, a huge range) is dropped, and said so.
     originals = []
     usable = []
+    dropped = []
     raised = 0
     cov = LineCoverage(fn_orig)
-    for case in cases:
-        with cov:
-            a = call(fn_orig, case, req["seed"])
-        b = call(fn_orig, case, req["seed"])
+    limit = req.get("case_limit_s", 3.0)
+
+    def run_original(case, limit_s, traced):
+        if traced:
+            with cov:
+                a = call(fn_orig, case, req["seed"], limit_s)
+        else:
+            a = call(fn_orig, case, req["seed"], limit_s)
+        if a["too_slow"]:
+            dropped.append(case["label"])
+            return None, None
+        b = call(fn_orig, case, req["seed"], 2 * limit_s + 1.0)
+        if b["too_slow"]:
+            dropped.append(case["label"])
+            return None, None
         if compare(cmp, a, b) is not None:
-            return {"status": "nondeterministic", "message": "the original gives different results on two runs of %s" % case["label"]}
+            return a, {"status": "nondeterministic", "message": "the original gives different results on two runs of %s (each run on its own copy of the input)" % case["label"]}
+        return a, None
+
+    for case in cases:
+        a, bad = run_original(case, limit * (3 if case["source"] == "captured" else 1), True)
+        if bad:
+            return bad
+        if a is None:
+            continue
         if a["exc"] is not None:
             raised += 1
         originals.append(a)
         usable.append(case)
+    phase("original")
+    # growth: well past the small sizes, where counts, sums, products and tables outgrow int64
+    grown, grown_n, spent = 0, 0, 0.0
+    if usable and raised < len(usable):
+        for n in growth_ladder(req["params"]):
+            case = growth_case(req["params"], n, req["seed"])
+            a, bad = run_original(case, 2.0, False)
+            if bad:
+                return bad
+            if a is None:
+                break
+            originals.append(a)
+            usable.append(case)
+            grown, grown_n = grown + 1, n
+            if a["exc"] is not None:
+                raised += 1
+                break
+            spent += a["seconds"]
+            if a["seconds"] > 0.7 or spent > 4.0:
+                break
+    phase("growth")
     if REFUSED:
         return {"status": "unsafe_original", "message": "the original itself did something the sandbox refuses (%s); aiaccel will not verify it outside the sandbox" % "; ".join(refused_since(0)[:3])}
     if not usable:
-        return {"status": "no_inputs", "message": "no inputs could be generated or captured"}
+        why = " (the original ran past its time limit on all %d: %s)" % (len(dropped), ", ".join(dropped[:4])) if dropped else ""
+        return {"status": "no_inputs", "message": "no inputs could be generated or captured%s" % why}
     coverage = cov.fraction()
     if coverage < req.get("min_coverage", 0.0):
         return {"status": "low_coverage", "coverage": coverage, "message": "not enough evidence: the inputs ran %.0f%% of the original's lines (lines never run: %s; at least %.0f%% needed)" % (100 * coverage, ", ".join(map(str, cov.missed()[:12])), 100 * req["min_coverage"])}
@@ -726,6 +978,7 @@ def mode_verify(req):
                 "cases": len(usable),
                 "captured": n_captured,
             }
+    phase("candidate")
     # results handed out earlier must not change when the function is called again
     for case, want, live, snap in kept:
         if Cmp(0.0, 0.0, True, True).same(snap, live) is not None:
@@ -737,11 +990,18 @@ def mode_verify(req):
                 "cases": len(usable),
                 "captured": n_captured,
             }
+    phase("shared_state")
+    # the module's doctests, with the candidate in the original's place
+    doc = run_doctests(req, fn_cand)
+    if doc.get("failure"):
+        return {"status": "ok", "verdict": "diverged", "message": doc["failure"], "cases": len(usable), "captured": n_captured}
+    phase("doctests")
     # parallel candidates: large inputs, several runs, different thread counts
     race = stress_parallel(req, fn_orig, fn_cand, cmp)
     if race is not None:
         race.update({"status": "ok", "verdict": "diverged", "cases": len(usable), "captured": n_captured})
         return race
+    phase("races")
     shapes = sorted({", ".join(shape_of(a) for a in c["args"]) for c in usable if c["source"] == "captured"})
     return {
         "status": "ok",
@@ -756,23 +1016,101 @@ def mode_verify(req):
         "first_call_s": first_call_s,
         "import_s": import_s,
         "captured_shapes": shapes[:5],
+        "boundary": sum(1 for c in usable if " b_" in " " + c["label"]),
+        "growth": grown,
+        "growth_max_n": grown_n,
+        "dropped_slow": len(dropped),
+        "dropped_labels": dropped[:6],
+        "doctests_run": doc.get("run", 0),
+        "doctests_passed": doc.get("passed", 0),
+        "phase_s": phases,
     }
+
+
+def run_doctests(req, fn_cand):
+    """Run the module's doctests with the original, then with the candidate swapped in (in the
+    module and in each test's globals, so helpers that call the function get the candidate too).
+    An example that passes with the original and fails with the candidate is a divergence.
+    Returns {"run", "passed", "failure"}: examples run with the candidate in tests that pass
+    with the original."""
+    import doctest
+    import importlib
+
+    name = req["qualname"]
+    if "." in name:
+        return {}
+    try:
+        mod = importlib.import_module(req["module"])
+        tests = [t for t in doctest.DocTestFinder(exclude_empty=True).find(mod, mod.__name__) if t.examples]
+    except Exception:
+        return {}
+    if not tests:
+        return {}
+    orig = getattr(mod, name)
+    deadline = time.perf_counter() + req.get("doctest_budget_s", 30.0)
+
+    def run(test, fn):
+        t = copy.copy(test)
+        t.globs = dict(test.globs)
+        t.globs[name] = fn
+        runner = doctest.DocTestRunner(verbose=False, optionflags=doctest.ELLIPSIS)
+        sink = io.StringIO()
+        import signal
+
+        old = signal.signal(signal.SIGALRM, _too_slow)
+        signal.setitimer(signal.ITIMER_REAL, 10.0)
+        setattr(mod, name, fn)
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                r = runner.run(t, out=sink.write, clear_globs=False)
+            return r.failed, r.attempted, sink.getvalue()
+        except TooSlow:
+            return None, 0, "ran past 10 s"
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, old)
+            setattr(mod, name, orig)
+
+    run_n = passed = 0
+    for test in tests:
+        if time.perf_counter() > deadline:
+            break
+        base_failed, _, _ = run(test, orig)
+        if base_failed != 0:
+            continue  # fails (or is too slow) with the original already: no evidence either way
+        failed, attempted, log = run(test, fn_cand)
+        if failed is None or failed > 0:
+            return {"run": run_n + attempted, "passed": passed, "failure": "doctest %s fails with the candidate (passes with the original):\n%s" % (test.name, short_repr(log, 900) if failed is None else log[-900:])}
+        run_n += attempted
+        passed += attempted
+    return {"run": run_n, "passed": passed}
 
 
 _PARALLEL_MARKERS = ("prange", "parallel=True", "parallel = True", "ThreadPool", "concurrent.futures", "threading", "multiprocessing", "guvectorize", "target='parallel'", 'target="parallel"')
 
 
 def is_parallel(module_name):
+    """Whether the candidate's code (not its comments or strings) runs anything in parallel."""
+    import tokenize
+
     mod = sys.modules.get(module_name)
     path = getattr(mod, "__file__", None)
     if not path:
         return False
     try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
+        with open(path, "rb") as f:
+            # comments and docstrings are prose; short strings stay (`target='parallel'`)
+            toks = [
+                t.string
+                for t in tokenize.tokenize(f.readline)
+                if t.type not in (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING)
+                and not (t.type == tokenize.STRING and len(t.string) > 12)
+            ]
     except Exception:
-        return False
-    return any(m in text for m in _PARALLEL_MARKERS)
+        return True  # unreadable: audit it as parallel rather than skip the audit
+    code = " ".join(toks)
+    squeezed = code.replace(" ", "")
+    return any(m.replace(" ", "") in squeezed for m in _PARALLEL_MARKERS)
 
 
 def _first_index(node):
@@ -880,8 +1218,8 @@ def stress_parallel(req, fn_orig, fn_cand, cmp):
             gen = Gen(req["seed"] + n)
             gen.edge_toggle = False
             c = {"source": "generated", "label": "stress n=%d %s" % (n, variant), "args": gen_args(params, n, variant, "square", gen), "kwargs": {}}
-            want = call(fn_orig, c, req["seed"])
-            if want["exc"] is not None:
+            want = call(fn_orig, c, req["seed"], 5.0)
+            if want["too_slow"] or want["exc"] is not None:
                 break
             chosen = (c, want)
             if want["seconds"] > 0.5:
@@ -1025,13 +1363,25 @@ def mode_bench(req):
         return {"status": "error", "message": "candidate failed to import: %s" % e}
     results = []
     compile_s = None
+    cmp = Cmp(req["rtol"], req["atol"], req["nan_equal"], req["signed_zero"], req.get("exception_message", False))
+    checked = 0
     with contextlib.redirect_stdout(sink):
         for label, case in reversed(sizes):
             # warm-up; the candidate's very first call carries the JIT compile
             first = call(fn_cand, case, seed)
+            want = call(fn_orig, case, seed)
+            # the rewrite runs here on inputs far larger than the verifier's: its results must
+            # be the original's at every size it is timed on (int64 wraps only at scale)
+            d = compare(cmp, want, first)
+            if d is not None:
+                return {
+                    "status": "diverged",
+                    "message": "at the benchmark size %s: %s" % (label, d),
+                    "counterexample": {"case": "benchmark n=%s" % label, "input": short_repr(case["args"], 400), "expected": describe_outcome(want), "got": describe_outcome(first)},
+                }
+            checked += 1
             if first["exc"] is not None:
                 return {"status": "error", "message": "candidate raised %s on the benchmark input %s" % (type(first["exc"]).__name__, label)}
-            call(fn_orig, case, seed)
             steady = call(fn_cand, case, seed)["seconds"]
             if compile_s is None:
                 compile_s = max(0.0, first["seconds"] - steady)
@@ -1064,7 +1414,7 @@ def mode_bench(req):
             if results[-1]["speedup"] < req["give_up_below"]:
                 break  # the largest size already decided it
     results.reverse()
-    return {"status": "ok", "sizes": results, "compile_s": compile_s or 0.0, "import_s": import_s}
+    return {"status": "ok", "sizes": results, "compile_s": compile_s or 0.0, "import_s": import_s, "checked_sizes": checked}
 
 
 def load_spec(path):

@@ -307,6 +307,51 @@ pub struct Evidence {
     /// Fraction of the original's lines the inputs ran.
     #[serde(default)]
     pub coverage: f64,
+    /// Inputs at the edges of the adapters' guards (int magnitude, finiteness, element type, shape).
+    #[serde(default)]
+    pub boundary: usize,
+    /// Inputs grown past the small generated sizes, and the largest size among them.
+    #[serde(default)]
+    pub growth: usize,
+    #[serde(default)]
+    pub growth_max_n: usize,
+    /// Inputs dropped because the original itself ran past the per-input time or memory limit.
+    #[serde(default)]
+    pub dropped_slow: usize,
+    #[serde(default)]
+    pub dropped_labels: Vec<String>,
+    /// Doctest examples of the module run with the candidate swapped in, and how many passed.
+    #[serde(default)]
+    pub doctests_run: usize,
+    #[serde(default)]
+    pub doctests_passed: usize,
+    /// Benchmark sizes at which the rewrite's results were compared with the original's (set
+    /// by the benchmark; 0 where it did not run).
+    #[serde(default)]
+    pub bench_checked_sizes: usize,
+    /// Seconds the verification spent per phase (original, growth, candidate, doctests, races).
+    #[serde(default)]
+    pub phase_s: Value,
+}
+
+impl Evidence {
+    /// The lines every branch's evidence carries beyond the input counts.
+    pub fn checks_lines(&self) -> Vec<String> {
+        let mut v = vec![
+            format!("checked at the benchmark sizes: {} sizes, equal", self.bench_checked_sizes),
+            format!("doctests: {} run, {} pass", self.doctests_run, self.doctests_passed),
+            format!("boundary inputs (guard edges: int magnitude, finiteness, element type, shape): {}", self.boundary),
+            format!("grown inputs: {} (up to n={})", self.growth, self.growth_max_n),
+        ];
+        if self.dropped_slow > 0 {
+            v.push(format!(
+                "dropped {} inputs on which the original itself ran past the per-input time or memory limit ({})",
+                self.dropped_slow,
+                self.dropped_labels.join(", ")
+            ));
+        }
+        v
+    }
 }
 
 /// What travels with an accepted branch as a git note (refs/notes/aiaccel): everything
@@ -387,7 +432,17 @@ pub struct Verified {
     pub module_text: String,
     pub module_name: String,
     pub evidence: Evidence,
+    /// The comparison rules it was verified under: the benchmark compares results by them too.
+    pub settings: Settings,
     _sealed: (),
+}
+
+impl Verified {
+    /// The comparison rules as the harness takes them.
+    pub fn compare_request(&self) -> Value {
+        let s = &self.settings;
+        json!({"rtol": s.rtol, "atol": s.atol, "nan_equal": s.nan_equal, "signed_zero": s.signed_zero, "exception_message": s.exception_message})
+    }
 }
 
 pub struct Verifier<'a> {
@@ -509,7 +564,17 @@ impl Verifier<'_> {
                     seed: s.seed,
                     captured_shapes: v["captured_shapes"].as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect()).unwrap_or_default(),
                     coverage: v["coverage"].as_f64().unwrap_or(0.0),
+                    boundary: num("boundary"),
+                    growth: num("growth"),
+                    growth_max_n: num("growth_max_n"),
+                    dropped_slow: num("dropped_slow"),
+                    dropped_labels: v["dropped_labels"].as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect()).unwrap_or_default(),
+                    doctests_run: num("doctests_run"),
+                    doctests_passed: num("doctests_passed"),
+                    bench_checked_sizes: 0,
+                    phase_s: v["phase_s"].clone(),
                 },
+                settings: s.clone(),
                 _sealed: (),
             }),
             _ => None,

@@ -21,6 +21,7 @@
 
 use crate::discover::{Function, FunctionKind, ParamShape};
 use crate::propose::rules::adapter::{self, Conv, ParamPlan, HELPERS};
+use crate::propose::rules::checked;
 use crate::pyast::{self, Stmt};
 
 /// Everything aiaccel needs to wrap a model's kernel for one function.
@@ -136,8 +137,10 @@ impl KernelPlan {
 
     /// The candidate: helpers, the model's kernel code, the original renamed, and the public
     /// function that guards, converts, calls the kernel and converts back.
-    pub fn assemble(&self, kernel_code: &str) -> String {
+    pub fn assemble(&self, kernel_code: &str) -> Result<String, String> {
         let uses_numba = kernel_code.contains("numba");
+        let (kernel_code, int_checked) = self.int_safe(kernel_code, uses_numba)?;
+        let kernel_code = kernel_code.as_str();
         let call_orig = adapter::call_original(&self.params, &self.fallback);
         let list_arrays: Vec<String> =
             self.params.iter().filter(|p| matches!(p.conv, Conv::List { .. })).map(ParamPlan::fast_name).collect();
@@ -145,7 +148,7 @@ impl KernelPlan {
         for p in self.params.iter().filter(|p| matches!(p.conv, Conv::Scalar)) {
             extra.push(format!("not _aiaccel_np.isfinite({})", p.name));
         }
-        let (guards, _) = adapter::guard_lines(&self.params, &self.fallback, 2, &extra);
+        let (guards, _) = adapter::guard_lines(&self.params, &self.fallback, 2, &[], &extra);
         let mut lines: Vec<String> = Vec::new();
         if let Some(d) = &self.doc {
             lines.push(d.clone());
@@ -162,6 +165,11 @@ impl KernelPlan {
             lines.push("except _aiaccel_nb.core.errors.TypingError:".into());
             lines.push(format!("    {call_orig}"));
         }
+        if int_checked {
+            // an int left int64 inside the kernel: Python's exact big int comes from the original
+            lines.push("except _AiaccelIntOverflow:".into());
+            lines.push(format!("    {call_orig}"));
+        }
         let mutated: Vec<&ParamPlan> = self.params.iter().filter(|p| p.mutated).collect();
         if !mutated.is_empty() {
             // the kernel worked on copies: on any failure the caller's lists are untouched and
@@ -175,13 +183,85 @@ impl KernelPlan {
         lines.push("return _aiaccel_back(_r)".into());
         let public = adapter::public_def(&self.header, &lines);
         let numba = if uses_numba { "import numba as _aiaccel_nb\n\n\n" } else { "" };
-        format!(
-            "{HELPERS}{numba}{}\n\n\n{}\n\n\n{public}",
+        let checked_helpers = if int_checked { format!("{}\n\n", checked::CHECKED_HELPERS) } else { String::new() };
+        Ok(format!(
+            "{HELPERS}{numba}{checked_helpers}{}\n\n\n{}\n\n\n{public}",
             kernel_code.trim_end(),
             self.original_renamed.trim_end()
-        )
+        ))
+    }
+
+    /// Int arrays reach the kernel only where every int it computes is checked: in Numba code,
+    /// whose scalar arithmetic becomes checked calls. NumPy's whole-array int arithmetic and
+    /// reductions wrap silently (`np.sum(np.array([2**62, 2**62]))` is negative), so a kernel
+    /// that uses them on int data is refused with the reason, which goes back to the model.
+    fn int_safe(&self, code: &str, uses_numba: bool) -> Result<(String, bool), String> {
+        let int_params: Vec<&str> = self.params.iter().filter(|p| matches!(p.conv, Conv::List { int_elems: true, as_float: false, .. })).map(|p| p.name.as_str()).collect();
+        let small_params = self.params.iter().filter(|p| matches!(p.conv, Conv::Scalar)).map(|p| p.name.clone()).collect();
+        let opts = checked::CheckOptions { small_params, ..Default::default() };
+        if int_params.is_empty() {
+            // float data: ints the kernel computes come from loop indices and scalars; checked in
+            // Numba code, where they could wrap unseen
+            return if uses_numba { checked::checked(code, &opts) } else { Ok((code.to_string(), false)) };
+        }
+        let ints = int_params.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ");
+        if !uses_numba {
+            return Err(format!(
+                "{ints} hold int64 values, and NumPy int arithmetic wraps silently where Python's ints grow: write `{}` as loops under numba.njit",
+                self.kernel
+            ));
+        }
+        let module = pyast::parse_module(code, "kernel.py")?;
+        let mut refused: Option<String> = None;
+        let mut look = |e: &pyast::Expr| {
+            if refused.is_none() {
+                refused = int_hazard(e);
+            }
+        };
+        pyast::walk_body_exprs(&module, &mut look);
+        // walk_body_exprs does not enter function bodies
+        for s in &module {
+            if let pyast::Stmt::FunctionDef(d) = s {
+                pyast::walk_body_exprs(&d.body, &mut look);
+            }
+        }
+        if let Some(what) = refused {
+            return Err(format!(
+                "{ints} hold int64 values and the kernel uses {what}, whose int arithmetic wraps silently where Python's ints grow: compute with explicit loops (aiaccel checks their arithmetic)"
+            ));
+        }
+        checked::checked(code, &opts)
     }
 }
+
+/// NumPy functions a kernel may call on int data: allocation, copies, comparisons, order.
+/// Everything else (sums, products, dot, cumsum, diff, ...) can wrap int64 unseen.
+const SAFE_NUMPY_ON_INTS: &[&str] = &[
+    "zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like", "arange", "copy", "int64", "float64", "bool_",
+    "minimum", "maximum", "argmin", "argmax", "amin", "amax", "sort", "argsort", "searchsorted", "sqrt", "isnan", "isfinite", "where",
+];
+
+/// A NumPy call, array method or operator whose int arithmetic can wrap int64 unseen.
+fn int_hazard(e: &pyast::Expr) -> Option<String> {
+    match e {
+        pyast::Expr::BinOp(b) if matches!(b.op, pyast::ast::Operator::MatMult) => Some("`@`".into()),
+        pyast::Expr::Call(c) => {
+            let pyast::Expr::Attribute(a) = c.func.as_ref() else { return None };
+            let numpy = matches!(pyast::dotted(&a.value).as_deref(), Some("np" | "numpy" | "_aiaccel_np"));
+            if numpy && !SAFE_NUMPY_ON_INTS.contains(&a.attr.as_str()) {
+                Some(format!("`np.{}`", a.attr))
+            } else if !numpy && WRAPPING_METHODS.contains(&a.attr.as_str()) {
+                Some(format!("`.{}()`", a.attr))
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Array methods whose int arithmetic wraps.
+const WRAPPING_METHODS: &[&str] = &["sum", "prod", "cumsum", "cumprod", "dot", "trace"];
 
 #[cfg(test)]
 mod tests {
@@ -211,7 +291,7 @@ mod tests {
         let f = function(SRC, "norms");
         let p = plan(&f, SRC).unwrap();
         let code = "import numpy as np\n\ndef _norms_kernel(rows, scale):\n    return np.sqrt((rows * rows).sum(axis=1)) * scale\n";
-        let c = p.assemble(code);
+        let c = p.assemble(code).unwrap();
         pyast::parse_module(&c, "c.py").unwrap();
         assert!(c.starts_with(HELPERS));
         assert!(c.contains("def _norms_py(rows, scale):\n    \"\"\"Row norms.\"\"\"\n"));
@@ -223,7 +303,7 @@ mod tests {
 
         let g = function(SRC, "normalise");
         let q = plan(&g, SRC).unwrap();
-        let c = q.assemble("from numba import njit\n\n@njit(cache=True)\ndef _normalise_kernel(xs):\n    xs /= xs.sum()\n");
+        let c = q.assemble("from numba import njit\n\n@njit(cache=True)\ndef _normalise_kernel(xs):\n    xs /= xs.sum()\n").unwrap();
         pyast::parse_module(&c, "c.py").unwrap();
         assert!(c.contains("import numba as _aiaccel_nb\n"));
         assert!(c.contains("except _aiaccel_nb.core.errors.TypingError:\n        return _normalise_py(xs)\n    except Exception:\n        return _normalise_py(xs)\n    _aiaccel_put(xs, _a_xs.tolist())\n"));

@@ -326,7 +326,7 @@ impl LlmProposer {
             messages.push(Message::assistant(g.text.clone()));
             let extracted = match plan {
                 Some(plan) => extract::extract_kernel(&g.text, &plan.kernel, plan.params.len(), &plan.written_by_aiaccel(), strategy == Strategy::Cupy)
-                    .map(|ex| plan.assemble(&ex.source)),
+                    .and_then(|ex| plan.assemble(&ex.source)),
                 None => extract::extract(&g.text, &f.name, &original, strategy == Strategy::Cupy).map(|ex| ex.source),
             };
             match extracted {

@@ -214,7 +214,12 @@ pub fn public_def(header: &str, lines: &[String]) -> String {
 
 /// The statements of a guarded fast path: convert, check, else call the original.
 /// Returns (lines, names of converted arrays).
-pub fn guard_lines(params: &[ParamPlan], py_name: &str, int_degree: usize, extra_checks: &[String]) -> (Vec<String>, Vec<String>) {
+///
+/// The int guard bounds |v|**`int_degree` * n below 2**62, with |v| the largest magnitude among
+/// the int arrays and `int_values` (scalar parameters and int literals the computed expressions
+/// use, where nothing else checks them): `x * k` with a scalar `k = 2**40` leaves int64 as
+/// surely as a big element.
+pub fn guard_lines(params: &[ParamPlan], py_name: &str, int_degree: usize, int_values: &[String], extra_checks: &[String]) -> (Vec<String>, Vec<String>) {
     let mut lines = Vec::new();
     let mut checks = Vec::new();
     let mut arrays = Vec::new();
@@ -241,7 +246,8 @@ pub fn guard_lines(params: &[ParamPlan], py_name: &str, int_degree: usize, extra
     if !arrays.is_empty() {
         let sizes: Vec<String> = arrays.iter().map(|a| format!("{a}.size")).collect();
         let n = if sizes.len() == 1 { sizes[0].clone() } else { format!("max({})", sizes.join(", ")) };
-        late.push(format!("not _aiaccel_int_ok({n}, {int_degree}, {})", arrays.join(", ")));
+        let values: Vec<String> = arrays.iter().chain(int_values).cloned().collect();
+        late.push(format!("not _aiaccel_int_ok({n}, {int_degree}, {})", values.join(", ")));
     }
     late.extend(extra_checks.iter().cloned());
     if !late.is_empty() {

@@ -38,11 +38,14 @@ def _aiaccel_scalar_ok(v):
     return t is float or t is bool or (t is int and -(2**53) < v < 2**53)
 
 
-def _aiaccel_int_ok(n, degree, *arrays):
-    """Int arithmetic stays inside int64: |x|**degree * n < 2**62 for the largest |x|."""
+def _aiaccel_int_ok(n, degree, *values):
+    """Int arithmetic stays inside int64: |x|**degree * n < 2**62 for the largest |x| among the
+    int arrays, int scalars and int literals given."""
     m = 1
-    for a in arrays:
-        if a.dtype.kind == "i":
+    for a in values:
+        if type(a) is int:
+            m = max(m, abs(a))
+        elif isinstance(a, _aiaccel_np.ndarray) and a.dtype.kind == "i":
             m = max(m, int(a.max()), -int(a.min()))
     return m < 2**53 and (m**degree) * max(n, 1) < 2**62
 

@@ -9,6 +9,7 @@
 //! ```
 
 use super::adapter::{self, is_float_expr, Conv, ParamPlan, HELPERS};
+use super::checked;
 use crate::discover::Function;
 use crate::pyast::{self, ast, Expr, Stmt};
 use std::collections::{BTreeMap, BTreeSet};
@@ -72,11 +73,13 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
         .map(|p| p.name.clone())
         .chain(buffers_names(&def.body, &buffers))
         .collect();
+    let mut keep_reductions = BTreeSet::new();
     if opts.parallel {
         let loops = parallel_loops(&def.body, &array_names);
         if loops.is_empty() {
             return Err("no outer loop with independent iterations".into());
         }
+        keep_reductions = float_reductions(&def.body, &loops)?;
         for r in loops {
             edits.push((r, "_aiaccel_nb.prange".to_string()));
         }
@@ -131,8 +134,16 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
     if uses_dt {
         kparams.push("_aiaccel_dt".into());
     }
+    // a parallel kernel reports int overflow through a flag (exceptions inside prange are lost)
+    let flag = opts.parallel.then(|| "_aiaccel_flag".to_string());
+    if let Some(fl) = &flag {
+        kparams.push(fl.clone());
+    }
     let deco = if opts.parallel { "@_aiaccel_nb.njit(cache=True, parallel=True, boundscheck=True)" } else { "@_aiaccel_nb.njit(cache=True, boundscheck=True)" };
     let kernel = format!("{deco}\ndef {kname}({}):\n{}", kparams.join(", "), indent4(&crate::edit::dedent(&body)));
+    // ints that would leave int64 raise _AiaccelIntOverflow instead of wrapping
+    let small_params = params.iter().filter(|p| matches!(p.conv, Conv::Scalar | Conv::Pass)).map(|p| p.name.clone()).collect();
+    let (kernel, int_checked) = checked::checked(&kernel, &checked::CheckOptions { small_params, keep_reductions, flag: flag.clone() })?;
 
     // adapter
     let (header, doc) = adapter::signature_and_doc(def, module_src);
@@ -148,7 +159,7 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
             extra.push(format!("not _aiaccel_np.isfinite({})", p.name));
         }
     }
-    let (guards, arrays) = adapter::guard_lines(&params, &pyname, 2, &extra);
+    let (guards, arrays) = adapter::guard_lines(&params, &pyname, 2, &[], &extra);
     let mut lines: Vec<String> = Vec::new();
     if let Some(d) = &doc {
         lines.push(d.clone());
@@ -164,16 +175,36 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
     // arrays exactly as far as the original would have got (same loop order, bounds checked),
     // so the partial update is written back before it propagates.
     let puts: Vec<String> = params.iter().filter(|p| p.mutated).map(|p| format!("_aiaccel_put({}, {}.tolist())", p.name, p.fast_name())).collect();
+    if let Some(fl) = &flag {
+        lines.push(format!("{fl} = _aiaccel_np.zeros(1, _aiaccel_np.int64)"));
+        args.push(fl.clone());
+    }
     lines.push("try:".into());
     lines.push(format!("    _r = {kname}({})", args.join(", ")));
     lines.push("except _aiaccel_nb.core.errors.TypingError:".into());
     lines.push(format!("    {}", adapter::call_original(&params, &pyname)));
-    if !puts.is_empty() {
+    if int_checked && flag.is_none() {
+        // an int left int64: the kernel worked on copies, so the original runs on the caller's
+        // untouched arguments and computes the exact big int
+        lines.push("except _AiaccelIntOverflow:".into());
+        lines.push(format!("    {}", adapter::call_original(&params, &pyname)));
+    }
+    if !puts.is_empty() || flag.is_some() {
         lines.push("except BaseException:".into());
+        if let Some(fl) = &flag {
+            // an exception after an int wrapped (a wrapped index) is not the original's
+            lines.push(format!("    if {fl}[0]:"));
+            lines.push(format!("        {}", adapter::call_original(&params, &pyname)));
+        }
         for put in &puts {
             lines.push(format!("    {put}"));
         }
         lines.push("    raise".into());
+    }
+    if let Some(fl) = &flag {
+        // the flag is read before anything is written back: the caller's lists stay untouched
+        lines.push(format!("if {fl}[0]:"));
+        lines.push(format!("    {}", adapter::call_original(&params, &pyname)));
     }
     lines.extend(puts);
     // Arrays come back as lists only where the rule made them out of lists (local list buffers,
@@ -190,8 +221,9 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
 
     let original = adapter::original_renamed(f, def, module_src, &pyname);
     let push = if appends.is_empty() { "" } else { PUSH };
+    let checked_helpers = if int_checked { format!("{}\n\n", checked::CHECKED_HELPERS) } else { String::new() };
     Ok(format!(
-        "{HELPERS}import numba as _aiaccel_nb\n\n\n{push}{domain}{original}\n\n{kernel}\n\n{adapter_fn}",
+        "{HELPERS}import numba as _aiaccel_nb\n\n\n{checked_helpers}{push}{domain}{original}\n\n{kernel}\n\n{adapter_fn}",
     ))
 }
 
@@ -698,6 +730,58 @@ fn parallel_loops(body: &[Stmt], arrays: &BTreeSet<String>) -> Vec<std::ops::Ran
         }
     }
     out
+}
+
+/// Scalars carried across the iterations of the parallel loops (`total += ...` with `total`
+/// bound before the loop): Numba's prange recognises only the plain `+=` form as a reduction,
+/// so these cannot become checked calls. They are kept when they are floats from the start;
+/// an int reduction could wrap unseen, so the rule does not fire.
+///
+/// ```python
+/// count = 0
+/// for i in range(len(xs)):      # prange: `count += ...` must stay `+=`, and int64 can wrap
+///     count += xs[i] * xs[i]
+/// ```
+fn float_reductions(body: &[Stmt], loops: &[std::ops::Range<usize>]) -> Result<BTreeSet<String>, String> {
+    let mut keep = BTreeSet::new();
+    for s in body {
+        let Stmt::For(f) = s else { continue };
+        let Expr::Call(c) = f.iter.as_ref() else { continue };
+        if !loops.contains(&pyast::range(c.func.as_ref())) {
+            continue;
+        }
+        let mut bound_inside = BTreeSet::new();
+        let mut reduced = BTreeSet::new();
+        pyast::walk_stmts(&f.body, &mut |st| match st {
+            Stmt::Assign(a) => a.targets.iter().flat_map(bound_names).for_each(|n| {
+                bound_inside.insert(n);
+            }),
+            Stmt::For(inner) => bound_names(&inner.target).into_iter().for_each(|n| {
+                bound_inside.insert(n);
+            }),
+            Stmt::AugAssign(a) => {
+                if let Some(n) = pyast::name_of(&a.target) {
+                    reduced.insert(n.to_string());
+                }
+            }
+            _ => {}
+        });
+        for name in reduced.difference(&bound_inside) {
+            let mut float_init = None;
+            pyast::walk_stmts(body, &mut |st| {
+                if let Stmt::Assign(a) = st {
+                    if a.targets.len() == 1 && pyast::name_of(&a.targets[0]) == Some(name.as_str()) && pyast::range(st).end <= pyast::range(s).start {
+                        float_init = Some(is_float_expr(&a.value));
+                    }
+                }
+            });
+            if float_init != Some(true) {
+                return Err(format!("`{name}` is reduced across parallel iterations and may be an int: int64 could wrap there unchecked (AX001 checks it)"));
+            }
+            keep.insert(name.clone());
+        }
+    }
+    Ok(keep)
 }
 
 /// Iterations of a loop over `i` touch disjoint data: every element store is `a[i]...` into an

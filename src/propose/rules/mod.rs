@@ -4,6 +4,7 @@
 //! release use).
 
 pub(crate) mod adapter;
+pub(crate) mod checked;
 mod kernel;
 mod vectorize;
 

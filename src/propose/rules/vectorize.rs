@@ -27,16 +27,41 @@ struct LoopCtx<'a> {
     /// Arrays referenced, by parameter name.
     used: BTreeSet<String>,
     uses_minmax: bool,
+    /// The highest polynomial degree of the element expressions, for the int guard.
+    degree: u32,
+    /// Int literals and scalar parameters of the element expressions (their magnitude bounds
+    /// the products as much as the elements' does).
+    int_consts: BTreeSet<String>,
 }
 
 impl<'a> LoopCtx<'a> {
+    /// Record the int degree of an element expression that is being vectorized: NumPy's int
+    /// arithmetic wraps silently, so the guard bounds |value|**degree * n below 2**62, with the
+    /// largest of the arrays, the int scalars and the int literals as |value|.
+    ///
+    /// ```python
+    /// for i in range(len(d)):
+    ///     t += d[i] * d[i] * d[i]   # degree 3: near 2**21 the product already leaves int64
+    /// ```
+    fn note(&mut self, e: &Expr, src: &str) {
+        self.degree = self.degree.max(int_degree(e, src, &mut self.int_consts));
+        let params = self.params;
+        pyast::walk_expr(e, &mut |x| {
+            if let Some(n) = pyast::name_of(x) {
+                if params.iter().any(|p| p.name == n && matches!(p.conv, Conv::Scalar | Conv::Pass)) {
+                    self.int_consts.insert(n.to_string());
+                }
+            }
+        });
+    }
+
     fn list_param(&self, name: &str) -> Option<&ParamPlan> {
         self.params.iter().find(|p| p.name == name && matches!(p.conv, Conv::List { ndim: 1, .. }))
     }
 
     /// Build from a loop header; None if it is not one of the supported forms.
     fn new(target: &Expr, iter: &Expr, params: &'a [ParamPlan]) -> Option<LoopCtx<'a>> {
-        let mut cx = LoopCtx { value_vars: vec![], index_var: None, length: String::new(), guards: vec![], params, used: BTreeSet::new(), uses_minmax: false };
+        let mut cx = LoopCtx { value_vars: vec![], index_var: None, length: String::new(), guards: vec![], params, used: BTreeSet::new(), uses_minmax: false, degree: 1, int_consts: BTreeSet::new() };
         match (target, iter) {
             (Expr::Name(v), Expr::Name(x)) => {
                 cx.list_param(x.id.as_str())?;
@@ -210,6 +235,45 @@ impl<'a> LoopCtx<'a> {
     }
 }
 
+/// The degree of `e` as a polynomial in its inputs, counting every operand as an int (an
+/// over-estimate where floats take part, which only makes the guard stricter). Int literals
+/// other than 0 and ±1 count as inputs and are collected into `consts`.
+fn int_degree(e: &Expr, src: &str, consts: &mut BTreeSet<String>) -> u32 {
+    let mut d = |x: &Expr| int_degree(x, src, consts);
+    match e {
+        Expr::Constant(c) => match &c.value {
+            ast::Constant::Int(v) => {
+                let t = v.to_string();
+                if t == "0" || t == "1" || t == "-1" {
+                    0
+                } else {
+                    consts.insert(t);
+                    1
+                }
+            }
+            _ => 0,
+        },
+        Expr::BinOp(b) => {
+            let (l, r) = (d(&b.left), d(&b.right));
+            match b.op {
+                ast::Operator::Mult => l + r,
+                ast::Operator::Pow => match b.right.as_ref() {
+                    Expr::Constant(c) => match &c.value {
+                        ast::Constant::Int(k) => l * k.to_string().parse::<u32>().unwrap_or(64),
+                        _ => 64,
+                    },
+                    _ => 64,
+                },
+                _ => l.max(r),
+            }
+        }
+        Expr::UnaryOp(u) => d(&u.operand),
+        Expr::Name(_) | Expr::Subscript(_) => 1,
+        Expr::Call(c) => c.args.iter().map(d).max().unwrap_or(0),
+        _ => pyast::expr_children(e).into_iter().map(d).max().unwrap_or(0),
+    }
+}
+
 /// Does the expression mention an array (so the NumPy form is an array, not a scalar)?
 fn has_array(v: &str) -> bool {
     v.contains("_a_")
@@ -239,6 +303,8 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, kind: K
     let mut guards: Vec<String> = Vec::new();
     let mut lengths: Vec<String> = Vec::new();
     let mut minmax = false;
+    let mut degree = 1u32;
+    let mut int_consts: BTreeSet<String> = BTreeSet::new();
     let body = &def.body;
     match kind {
         Kind::Reduction => {
@@ -272,6 +338,8 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, kind: K
                 rewrites.push(Rewrite { range: r, text: text.trim_end().to_string() + "\n" });
                 used.extend(cx.used.iter().cloned());
                 guards.extend(cx.guards.iter().cloned());
+                degree = degree.max(cx.degree);
+                int_consts.extend(cx.int_consts.iter().cloned());
                 lengths.push(cx.length.clone());
                 minmax |= cx.uses_minmax;
             }
@@ -292,12 +360,15 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, kind: K
                 if !has_array(&v) {
                     continue;
                 }
+                cx.note(elt, module_src);
                 let indent = &module_src[pyast::line_start(module_src, pyast::range(s).start)..pyast::range(s).start];
                 let text = format!("_n = {}\n{indent}{out}.extend({}.tolist())\n", cx.length, v);
                 let r = pyast::line_start(module_src, pyast::range(s).start) + indent.len()..pyast::line_end(module_src, pyast::range(s).end);
                 rewrites.push(Rewrite { range: r, text });
                 used.extend(cx.used.iter().cloned());
                 guards.extend(cx.guards.iter().cloned());
+                degree = degree.max(cx.degree);
+                int_consts.extend(cx.int_consts.iter().cloned());
                 lengths.push(cx.length.clone());
                 minmax |= cx.uses_minmax;
             }
@@ -318,11 +389,14 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, kind: K
                 if !has_array(&v) {
                     continue;
                 }
+                cx.note(&lc.elt, module_src);
                 // `_n` is bound by an assignment expression so the comprehension can sit anywhere
                 let text = format!("{}.tolist()", v.replacen("[:_n]", &format!("[:(_n := {})]", cx.length), 1));
                 rewrites.push(Rewrite { range: pyast::range(lc), text });
                 used.extend(cx.used.iter().cloned());
                 guards.extend(cx.guards.iter().cloned());
+                degree = degree.max(cx.degree);
+                int_consts.extend(cx.int_consts.iter().cloned());
                 lengths.push(cx.length.clone());
                 minmax |= cx.uses_minmax;
             }
@@ -364,8 +438,12 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, kind: K
     let new_body = crate::edit::dedent(&text);
     let pyname = format!("_{}_py", f.name);
     let (header, doc) = adapter::signature_and_doc(def, module_src);
-    let degree = 2;
-    let (guard, _) = adapter::guard_lines(&params, &pyname, degree, &guards);
+    if degree > 16 {
+        return Err(format!("int arithmetic of degree {degree}: no guard keeps it inside int64"));
+    }
+    // scalars and literals take part in the products as much as the elements do
+    let values: Vec<String> = int_consts.into_iter().collect();
+    let (guard, _) = adapter::guard_lines(&params, &pyname, degree as usize, &values, &guards);
     let call_orig = adapter::call_original(&params, &pyname);
     let mut out = String::new();
     out.push_str(&header);
@@ -404,12 +482,14 @@ fn reduction_stmt(s: &Stmt, cx: &mut LoopCtx<'_>, src: &str, accs: &BTreeSet<Str
         Stmt::AugAssign(a) if matches!(a.op, ast::Operator::Add | ast::Operator::Sub) => {
             let acc = pyast::name_of(&a.target)?;
             let op = if matches!(a.op, ast::Operator::Add) { "+=" } else { "-=" };
+            cx.note(&a.value, src);
             Some(format!("{acc} {op} {}", sum_of(&a.value, cx, src, accs)?))
         }
         Stmt::Assign(a) if a.targets.len() == 1 => {
             let acc = pyast::name_of(&a.targets[0])?;
             match a.value.as_ref() {
                 Expr::BinOp(b) if matches!(b.op, ast::Operator::Add) && pyast::name_of(&b.left) == Some(acc) => {
+                    cx.note(&b.right, src);
                     Some(format!("{acc} = {acc} + {}", sum_of(&b.right, cx, src, accs)?))
                 }
                 Expr::Call(c) if c.args.len() == 2 && c.keywords.is_empty() && pyast::name_of(&c.args[0]) == Some(acc) => {
@@ -421,6 +501,7 @@ fn reduction_stmt(s: &Stmt, cx: &mut LoopCtx<'_>, src: &str, accs: &BTreeSet<Str
                     if !has_array(&v) {
                         return None;
                     }
+                    cx.note(&c.args[1], src);
                     cx.uses_minmax = true;
                     Some(format!("{acc} = {f}({acc}, _aiaccel_np.{f}({v}).item())"))
                 }
