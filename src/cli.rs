@@ -107,6 +107,10 @@ pub struct RewriteArgs {
     /// Accept a rewrite only when it is at least this many times faster.
     #[arg(long, default_value_t = 1.2)]
     pub min_speedup: f64,
+    /// Accept on the largest generated size even where the rewrite is slower at the sizes of
+    /// the calls captured from the repo's tests.
+    #[arg(long)]
+    pub accept_at_scale: bool,
     /// Print the run report as JSON on stdout.
     #[arg(long)]
     pub json: bool,

@@ -185,11 +185,15 @@ pub fn commit_message(f: &Function, a: &Accepted, head: &str, diff_stats: (usize
         m.push_str(&format!("  captured call shape: {s}\n"));
     }
     m.push_str(&format!("\nBenchmark (original and rewrite interleaved, {} rounds each, medians):\n", t.sizes.first().map(|s| s.ratios.len()).unwrap_or(0)));
+    if let Some(r) = t.real() {
+        m.push_str(&format!("  headline {:.2}x at the repo's own call size (largest captured call); {:.2}x at the largest generated size\n", r.speedup, t.at_scale()));
+    }
     for s in &t.sizes {
         let lo = s.ratios.iter().cloned().fold(f64::INFINITY, f64::min);
         let hi = s.ratios.iter().cloned().fold(0.0, f64::max);
         m.push_str(&format!(
-            "  n={} ({}): original {}, rewrite {}, {:.2}x (rounds {:.2}x..{:.2}x)\n",
+            "  {}{} ({}): original {}, rewrite {}, {:.2}x (rounds {:.2}x..{:.2}x)\n",
+            if s.real { "" } else { "n=" },
             s.size,
             s.inputs,
             fmt_s(s.orig_median_s),

@@ -26,7 +26,7 @@ fn check(module: &str, function: &str, candidate: &str) -> (Option<i32>, String)
 fn wrapped(module: &str, function: &str, kernel_code: &str) -> String {
     let f = rules::example_function(module, function).unwrap();
     let plan = kernel::plan(&f, module).unwrap_or_else(|e| panic!("{function}: no kernel mode: {e}"));
-    plan.assemble(kernel_code)
+    plan.assemble(kernel_code).unwrap_or_else(|e| panic!("{function}: {e}"))
 }
 
 #[test]

@@ -21,11 +21,14 @@ pub struct Settings {
     pub min_speedup: f64,
     pub max_n: u64,
     pub timeout: Duration,
+    /// Accept on the largest generated size even when the rewrite is slower at the repo's own
+    /// (captured) call sizes (`--accept-at-scale`).
+    pub accept_at_scale: bool,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { target_s: 0.1, rounds: 5, min_speedup: 1.2, max_n: 1 << 22, timeout: Duration::from_secs(240) }
+        Settings { target_s: 0.1, rounds: 5, min_speedup: 1.2, max_n: 1 << 22, timeout: Duration::from_secs(240), accept_at_scale: false }
     }
 }
 
@@ -37,6 +40,9 @@ pub struct SizeTiming {
     pub cand_median_s: f64,
     pub speedup: f64,
     pub ratios: Vec<f64>,
+    /// The repo's own call size (the largest captured call), not a generated one.
+    #[serde(default)]
+    pub real: bool,
 }
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
@@ -52,8 +58,23 @@ pub struct Timing {
 }
 
 impl Timing {
+    /// The headline speedup: at the repo's own call size where calls were captured, at the
+    /// largest generated size otherwise.
     pub fn speedup(&self) -> f64 {
-        self.sizes.last().map(|s| s.speedup).unwrap_or(0.0)
+        self.real().map(|s| s.speedup).unwrap_or_else(|| self.at_scale())
+    }
+
+    /// At the largest generated size.
+    pub fn at_scale(&self) -> f64 {
+        self.scaled().last().map(|s| s.speedup).unwrap_or(0.0)
+    }
+
+    pub fn real(&self) -> Option<&SizeTiming> {
+        self.sizes.iter().find(|s| s.real)
+    }
+
+    pub fn scaled(&self) -> impl Iterator<Item = &SizeTiming> + '_ {
+        self.sizes.iter().filter(|s| !s.real)
     }
 }
 
@@ -133,12 +154,13 @@ impl Bencher<'_> {
                         cand_median_s: x["cand_median_s"].as_f64().unwrap_or(0.0),
                         speedup: x["speedup"].as_f64().unwrap_or(0.0),
                         ratios: x["ratios"].as_array().map(|r| r.iter().filter_map(|y| y.as_f64()).collect()).unwrap_or_default(),
+                        real: x["real"].as_bool().unwrap_or(false),
                     })
                     .collect()
             })
             .unwrap_or_default();
         let compile_s = v_json["compile_s"].as_f64().unwrap_or(0.0);
-        let last = sizes.last().cloned();
+        let last = sizes.iter().rfind(|s| !s.real).cloned();
         let break_even_calls = last.as_ref().and_then(|l| {
             let saved = l.orig_median_s - l.cand_median_s;
             (saved > 0.0).then(|| compile_s / saved)
@@ -152,6 +174,15 @@ impl Bencher<'_> {
             BenchVerdict::NotFaster { reason: format!("{:.2}x at the largest size is below --min-speedup {:.2}", last.speedup, s.min_speedup) }
         } else if slowest_round < 1.0 {
             BenchVerdict::NotFaster { reason: format!("median {:.2}x but one interleaved round was slower ({:.2}x): not a consistent win", last.speedup, slowest_round) }
+        } else if let Some(real) = timing.real().filter(|r| r.speedup < 1.0 && !s.accept_at_scale) {
+            // a speedup the user would not see at their own call sizes is not a speedup
+            let above = timing.scaled().find(|t| t.speedup >= s.min_speedup).map(|t| t.size.clone()).unwrap_or_else(|| last.size.clone());
+            BenchVerdict::NotFaster {
+                reason: format!(
+                    "{:.2}x at the repo's own call size ({}) but {:.2}x at n={}: faster only above size {above} (--accept-at-scale accepts it)",
+                    real.speedup, real.inputs, last.speedup, last.size
+                ),
+            }
         } else {
             BenchVerdict::Faster
         };

@@ -106,7 +106,7 @@ pub fn run(args: RewriteArgs, printer: &Printer) -> Result<i32> {
     let bencher = Bencher {
         interp: &interp,
         ws: &ws,
-        settings: crate::bench::Settings { min_speedup: args.min_speedup, ..Default::default() },
+        settings: crate::bench::Settings { min_speedup: args.min_speedup, accept_at_scale: args.accept_at_scale, ..Default::default() },
         seed: verifier.settings.seed,
     };
     let ids: Vec<String> = functions.iter().map(|f| f.id()).collect();
@@ -115,7 +115,7 @@ pub fn run(args: RewriteArgs, printer: &Printer) -> Result<i32> {
         &root.display().to_string(),
         &snap.head.to_string(),
         &ids.join(","),
-        &format!("llm={} model={:?} url={:?} n={} min={} dry={}", !args.no_llm, args.model, args.llm_url, args.llm_functions, args.min_speedup, args.dry_run),
+        &format!("llm={} model={:?} url={:?} n={} min={} dry={} scale={}", !args.no_llm, args.model, args.llm_url, args.llm_functions, args.min_speedup, args.dry_run, args.accept_at_scale),
     ]);
     let mut journal = crate::journal::Journal::open(&crate::paths::cache_dir(), &key, args.resume);
     if let Some(w) = journal.warning.clone() {

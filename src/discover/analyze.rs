@@ -152,7 +152,7 @@ fn infer_shape(name: &str, annotation: Option<&str>, default: Option<&Expr>, u: 
         let a = a.replace("typing.", "");
         let lists = a.matches("list[").count() + a.matches("sequence[").count() + a.matches("iterable[").count();
         if a.contains("ndarray") || a.contains("arraylike") {
-            return if depth >= 2 { ParamShape::Array2 } else { ParamShape::Array1 };
+            return array_shape(depth);
         }
         if lists >= 3 {
             return ParamShape::FloatCube;
@@ -181,6 +181,10 @@ fn infer_shape(name: &str, annotation: Option<&str>, default: Option<&Expr>, u: 
             _ => {}
         }
     }
+    if u.ndarray.contains(name) {
+        // `points.shape`, `grid[i, j]`: only an ndarray (a list has neither)
+        return array_shape(depth.max(1));
+    }
     match depth {
         0 if u.sizes.contains(name) => ParamShape::Size,
         0 if u.int_scalars.contains(name) => ParamShape::Int,
@@ -193,6 +197,17 @@ fn infer_shape(name: &str, annotation: Option<&str>, default: Option<&Expr>, u: 
         _ => ParamShape::FloatCube,
     }
 }
+
+fn array_shape(depth: usize) -> ParamShape {
+    match depth {
+        0 | 1 => ParamShape::Array1,
+        2 => ParamShape::Array2,
+        _ => ParamShape::Array3,
+    }
+}
+
+/// Attributes only an ndarray has (lists have `.copy()`, `.count()`, `.index()` too: not these).
+const NDARRAY_ATTRS: &[&str] = &["shape", "ndim", "dtype", "size", "T", "flat", "astype", "reshape", "ravel", "flatten", "fill", "itemsize", "strides", "nbytes"];
 
 /// How names are used in a body.
 #[derive(Default, Debug)]
@@ -211,6 +226,8 @@ struct Usage {
     int_elements: HashSet<String>,
     /// Appears in arithmetic or comparisons.
     numeric: HashSet<String>,
+    /// Used the way only an ndarray can be: an ndarray attribute, a tuple index.
+    ndarray: HashSet<String>,
     /// `t = src`: t holds what src holds.
     aliases: Vec<(String, String)>,
 }
@@ -224,6 +241,15 @@ impl Usage {
                 if let (Some(t), Some(src)) = (a.targets.first().and_then(name_of), name_of(&a.value)) {
                     u.aliases.push((t.to_string(), src.to_string()));
                 }
+                // `n, d = points.shape`: points has two dims
+                if let (Some(Expr::Tuple(t)), Expr::Attribute(at)) = (a.targets.first(), a.value.as_ref()) {
+                    if at.attr.as_str() == "shape" {
+                        if let Some(b) = name_of(&at.value) {
+                            let d = u.sub_depth.entry(b.to_string()).or_default();
+                            *d = (*d).max(t.elts.len());
+                        }
+                    }
+                }
                 if let (Some(t), Expr::Subscript(sub)) = (a.targets.first().and_then(name_of), a.value.as_ref()) {
                     if !matches!(sub.slice.as_ref(), Expr::Slice(_)) {
                         if let Some(base) = name_of(&sub.value) {
@@ -235,7 +261,17 @@ impl Usage {
             _ => {}
         });
         pyast::walk_body_exprs(body, &mut |e| match e {
+            Expr::Attribute(a) if NDARRAY_ATTRS.contains(&a.attr.as_str()) => {
+                if let Some(b) = name_of(&a.value) {
+                    u.ndarray.insert(b.to_string());
+                }
+            }
             Expr::Subscript(_) => {
+                if let Expr::Subscript(s) = e {
+                    if let (Expr::Tuple(_), Some(b)) = (s.slice.as_ref(), name_of(&s.value)) {
+                        u.ndarray.insert(b.to_string());
+                    }
+                }
                 let (base, depth) = subscript_chain(e);
                 if let Some(b) = base {
                     let d = u.sub_depth.entry(b.to_string()).or_default();

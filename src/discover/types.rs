@@ -30,9 +30,11 @@ pub enum ParamShape {
     IntMatrix,
     /// Indexed three times.
     FloatCube,
-    /// A NumPy array (annotation says so); dims as used.
+    /// A NumPy array (the annotation says so, or it is used as one: `.shape`, `a[i, j]`);
+    /// dims as used.
     Array1,
     Array2,
+    Array3,
     Str,
     Bytes,
     Unknown,

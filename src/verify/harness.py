@@ -229,7 +229,8 @@ def bound_callable(module_name, qualname, kind):
 # ---------------------------------------------------------------- inputs
 
 
-FLOAT_SHAPES = {"float", "float_list", "float_matrix", "float_cube", "array1", "array2"}
+FLOAT_SHAPES = {"float", "float_list", "float_matrix", "float_cube", "array1", "array2", "array3"}
+ARRAY_SHAPES = ("array1", "array2", "array3")
 
 
 class Gen:
@@ -370,17 +371,45 @@ class Gen:
             return [self.ints(m, variant) for _ in range(n)]
         if shape == "float_cube":
             return [[self.floats(m, variant) for _ in range(m)] for _ in range(n)]
-        if shape in ("array1", "array2"):
-            import numpy as np
-
-            if shape == "array1":
-                return np.array(self.floats(n, variant), dtype=np.float64)
-            return np.array([self.floats(m, variant) for _ in range(n)], dtype=np.float64).reshape(n, m)
+        if shape in ARRAY_SHAPES:
+            return self.array(shape, n, m, variant)
         if shape == "str":
             return "".join(r.choice("abcdefgh ") for _ in range(n))
         if shape == "bytes":
             return bytes(r.randrange(256) for _ in range(n))
         return self.floats(n, variant)
+
+
+def _gen_array(self, shape, n, m, variant):
+    """An ndarray input: float64 by default; the `nd_*` variants change what an ndarray fast path
+    must take as it is or refuse (dtype, layout, views, subclasses)."""
+    import numpy as np
+
+    dims = {"array1": (n,), "array2": (n, m), "array3": (n, m, m)}[shape]
+    size = int(np.prod(dims))
+    if variant == "nd_int":
+        return np.array(self.ints(size, "random"), dtype=np.int64).reshape(dims)
+    if variant == "nd_int_big":
+        return np.array(self.ints(size, "int_mid"), dtype=np.int64).reshape(dims)
+    if variant == "nd_f32":
+        return np.array(self.floats(size, "random"), dtype=np.float32).reshape(dims)
+    if variant == "nd_bool":
+        return np.array([self.rng.random() < 0.5 for _ in range(size)], dtype=np.bool_).reshape(dims)
+    if variant == "nd_complex":
+        return (np.array(self.floats(size, "random")) + 1j * np.array(self.floats(size, "random"))).reshape(dims)
+    if variant == "nd_fortran":
+        return np.asfortranarray(np.array(self.floats(size, "random"), dtype=np.float64).reshape(dims))
+    if variant == "nd_view":
+        # every other element of a bigger array: a strided, non-contiguous view
+        big = np.array(self.floats(size * 2, "random"), dtype=np.float64).reshape((dims[0] * 2,) + dims[1:])
+        return big[::2]
+    if variant == "nd_matrix" and shape == "array2":
+        return np.asmatrix(np.array(self.floats(size, "random")).reshape(dims))
+    base = variant if variant in ("zeros", "negative", "nan_inf", "huge", "one_nan", "positive", "list_nan", "cancel", "offset", "edges", "wide", "grow", "b_fmax") else "random"
+    return np.array(self.floats(size, base), dtype=np.float64).reshape(dims)
+
+
+Gen.array = _gen_array
 
 
 def gen_args(params, n, variant, profile, gen):
@@ -395,7 +424,7 @@ def gen_args(params, n, variant, profile, gen):
         if shape == "unknown" and p.get("has_default"):
             break  # leave defaults alone
         nn, mm = n, n
-        is_container = shape.endswith("_list") or shape.endswith("_matrix") or shape in ("float_cube", "array1", "array2")
+        is_container = shape.endswith("_list") or shape.endswith("_matrix") or shape in ("float_cube",) + ARRAY_SHAPES
         if is_container:
             containers += 1
             if profile == "small-second" and containers == 2:
@@ -408,7 +437,7 @@ def generated_cases(params, seed, max_cases):
     shapes = {p["shape"] for p in params}
     has_float = bool(shapes & (FLOAT_SHAPES | {"unknown"}))
     has_int = bool(shapes & {"int_list", "int_matrix", "int"})
-    containers = sum(1 for p in params if p["shape"].endswith(("_list", "_matrix")) or p["shape"] in ("float_cube", "array1", "array2"))
+    containers = sum(1 for p in params if p["shape"].endswith(("_list", "_matrix")) or p["shape"] in ("float_cube",) + ARRAY_SHAPES)
     plan = [(0, "random"), (1, "random"), (2, "random"), (3, "random"), (5, "random"), (8, "random"),
             (13, "random"), (4, "zeros"), (6, "negative"), (7, "positive"), (24, "random"), (40, "random")]
     if has_float:
@@ -426,6 +455,9 @@ def generated_cases(params, seed, max_cases):
         plan += [(4, "b_fmax"), (5, "b_mixed")]
     if shapes & {"float_matrix", "int_matrix"}:
         plan += [(4, "b_ragged")]
+    if shapes & set(ARRAY_SHAPES):
+        # dtypes, layouts and subclasses an ndarray fast path takes as they are or refuses
+        plan += [(5, "nd_int"), (4, "nd_int_big"), (6, "nd_f32"), (5, "nd_bool"), (4, "nd_complex"), (7, "nd_fortran"), (6, "nd_view"), (4, "nd_matrix")]
     profiles = ["square"] + (["small-second"] if containers >= 2 else [])
     gen = Gen(seed)
     cases = []
@@ -440,7 +472,7 @@ def generated_cases(params, seed, max_cases):
 def growth_ladder(params):
     """Sizes past the small generated ones, where counts, sums, products and tables grow."""
     shapes = {p["shape"] for p in params}
-    if "float_cube" in shapes:
+    if shapes & {"float_cube", "array3"}:
         return [6, 12, 24]
     if shapes & {"float_matrix", "int_matrix", "array2"}:
         return [16, 32, 64, 128]
@@ -614,15 +646,18 @@ class Cmp:
             return None
         if ta in (set, frozenset):
             return None if a == b else "%s: %s vs %s" % (path, short_repr(a, 80), short_repr(b, 80))
-        mod = ta.__module__
-        if mod == "numpy" and ta.__name__ == "ndarray":
-            if a.dtype != b.dtype:
-                return "%s: dtype %s vs %s" % (path, a.dtype, b.dtype)
-            if a.shape != b.shape:
-                return "%s: shape %s vs %s" % (path, a.shape, b.shape)
-            return self.same(a.tolist(), b.tolist(), path)
-        if mod == "numpy":  # numpy scalar of the same type
-            return self.same(a.item(), b.item(), path)
+        mod = ta.__module__ or ""
+        if mod == "numpy" or mod.startswith("numpy."):
+            import numpy as np
+
+            if isinstance(a, np.ndarray):  # ndarray and its subclasses (matrix, masked), same type
+                if a.dtype != b.dtype:
+                    return "%s: dtype %s vs %s" % (path, a.dtype, b.dtype)
+                if a.shape != b.shape:
+                    return "%s: shape %s vs %s" % (path, a.shape, b.shape)
+                return self.same(a.tolist(), b.tolist(), path)
+            if isinstance(a, np.generic):  # numpy scalar of the same type
+                return self.same(a.item(), b.item(), path)
         if ta.__eq__ is object.__eq__ and _is_record(a):
             # a plain record class (no __eq__ of its own): equal when its fields are, not only
             # when it is the same object
@@ -1205,7 +1240,7 @@ def stress_parallel(req, fn_orig, fn_cand, cmp):
         numba = None
     params = req["params"]
     shapes = {p["shape"] for p in params}
-    if shapes & {"float_cube"}:
+    if shapes & {"float_cube", "array3"}:
         ladder = [8, 16, 24, 32]
     elif any(sh.endswith("_matrix") or sh == "array2" for sh in shapes):
         ladder = [32, 64, 128, 256]
@@ -1294,7 +1329,7 @@ def bench_profiles(params, captured):
     second container much smaller than the first (an image and its kernel, a series and its
     window), time on that shape: square inputs would turn `convolve2d(image, kernel)` into one
     output pixel, a benchmark of list conversion rather than of the function."""
-    idx = [i for i, p in enumerate(params) if p["shape"].endswith(("_list", "_matrix")) or p["shape"] in ("float_cube", "array1", "array2")]
+    idx = [i for i, p in enumerate(params) if p["shape"].endswith(("_list", "_matrix")) or p["shape"] in ("float_cube",) + ARRAY_SHAPES]
     if len(idx) < 2:
         return ["square"]
     first, second = idx[0], idx[1]
@@ -1414,6 +1449,45 @@ def mode_bench(req):
             if results[-1]["speedup"] < req["give_up_below"]:
                 break  # the largest size already decided it
     results.reverse()
+    # the repo's own call sizes: the largest captured call, timed the same way (it decides
+    # whether a user sees the speedup at all)
+    if captured and chosen is not None:
+        case = largest_captured(captured)
+        with contextlib.redirect_stdout(sink):
+            first = call(fn_cand, case, seed)
+            want = call(fn_orig, case, seed)
+            d = compare(cmp, want, first)
+            if d is not None:
+                return {
+                    "status": "diverged",
+                    "message": "at the largest captured call: %s" % d,
+                    "counterexample": {"case": "largest captured call", "input": short_repr(case["args"], 400), "expected": describe_outcome(want), "got": describe_outcome(first)},
+                }
+            if first["exc"] is None:
+                checked += 1
+                probe = call(fn_orig, case, seed)["seconds"]
+                reps = max(1, min(1000, int(req["min_sample_s"] / max(probe, 1e-7))))
+                orig_t, cand_t, ratios = [], [], []
+                for r in range(req["rounds"]):
+                    order = [(fn_orig, orig_t), (fn_cand, cand_t)]
+                    if r % 2:
+                        order.reverse()
+                    for fn, acc in order:
+                        acc.append(timed(fn, copies(case, reps)))
+                    ratios.append(orig_t[-1] / max(cand_t[-1], 1e-12))
+                    sink.seek(0)
+                    sink.truncate()
+                om, cm = statistics.median(orig_t), statistics.median(cand_t)
+                results.insert(0, {
+                    "size": "captured",
+                    "real": True,
+                    "inputs": ", ".join(shape_of(a) for a in case["args"]),
+                    "reps": reps,
+                    "orig_median_s": om,
+                    "cand_median_s": cm,
+                    "speedup": om / max(cm, 1e-12),
+                    "ratios": ratios,
+                })
     return {"status": "ok", "sizes": results, "compile_s": compile_s or 0.0, "import_s": import_s, "checked_sizes": checked}
 
 

@@ -227,6 +227,12 @@ impl Default for FetchOptions {
 /// Already-verified files are returned at once; anything else is verified or fetched again.
 pub fn ensure(cache_root: &Path, m: &Manifest, opts: &FetchOptions) -> Result<PathBuf> {
     let file = model_path(cache_root, m);
+    if matches!(cache_state(cache_root, m), CacheState::Ready) {
+        return Ok(file);
+    }
+    // two aiaccel processes (or test threads) fetching at once would write one `.part` file
+    // from both sides: the second waits here, then finds the model ready
+    let _lock = FetchLock::acquire(&models_dir(cache_root), m)?;
     match cache_state(cache_root, m) {
         CacheState::Ready => return Ok(file),
         CacheState::Unverified => {
@@ -245,6 +251,25 @@ pub fn ensure(cache_root: &Path, m: &Manifest, opts: &FetchOptions) -> Result<Pa
         CacheState::Partial | CacheState::Missing => {}
     }
     fetch(cache_root, m, opts)
+}
+
+/// An exclusive advisory lock (flock) on `<models>/<name>.lock`, released on drop.
+struct FetchLock {
+    _file: File,
+}
+
+impl FetchLock {
+    fn acquire(dir: &Path, m: &Manifest) -> Result<FetchLock> {
+        use std::os::unix::io::AsRawFd;
+        fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let path = dir.join(format!("{}.lock", m.name));
+        let f = File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
+        // SAFETY: flock on a file descriptor this File owns for its whole life
+        if unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX) } != 0 {
+            bail!("cannot lock {}: {}", path.display(), std::io::Error::last_os_error());
+        }
+        Ok(FetchLock { _file: f })
+    }
 }
 
 /// Download, assemble and verify the model, replacing whatever is in the cache.

@@ -63,6 +63,9 @@ pub fn plan(f: &Function, module_src: &str) -> Result<KernelPlan, String> {
         return Err("it already uses NumPy".into());
     }
     let params = adapter::plan_params(f, def)?;
+    if let Some(p) = params.iter().find(|p| matches!(p.conv, Conv::Array { .. })) {
+        return Err(format!("parameter `{}` is an ndarray (kernel mode wraps list functions)", p.name));
+    }
     if let Some(p) = params.iter().find(|p| matches!(p.conv, Conv::Pass)) {
         return Err(format!("the type of parameter `{}` is not known", p.name));
     }

@@ -138,6 +138,7 @@ fn shape_words(shape: ParamShape) -> &'static str {
         ParamShape::FloatCube => "3-level nested lists of floats",
         ParamShape::Array1 => "1-D NumPy array",
         ParamShape::Array2 => "2-D NumPy array",
+        ParamShape::Array3 => "3-D NumPy array",
         ParamShape::Str => "str",
         ParamShape::Bytes => "bytes",
         ParamShape::Unknown => "unknown",

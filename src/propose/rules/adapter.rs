@@ -20,6 +20,9 @@ pub enum Conv {
     Scalar,
     /// Passed as is (unused in arithmetic, or a shape aiaccel does not convert).
     Pass,
+    /// An ndarray of `ndim` dims, passed to the kernel as it is (any layout, no conversion) when
+    /// `_aiaccel_nd_ok` holds; a mutated one goes as a copy that is written back on success.
+    Array { ndim: usize },
 }
 
 #[derive(Debug, Clone)]
@@ -35,6 +38,7 @@ impl ParamPlan {
     pub fn fast_name(&self) -> String {
         match self.conv {
             Conv::List { .. } => format!("_a_{}", self.name),
+            Conv::Array { .. } if self.mutated => format!("_a_{}", self.name),
             _ => self.name.clone(),
         }
     }
@@ -57,7 +61,9 @@ pub fn plan_params(f: &Function, def: &ast::StmtFunctionDef) -> Result<Vec<Param
             ParamShape::FloatCube => Conv::List { ndim: 3, as_float: false, int_elems: false },
             ParamShape::Size | ParamShape::Int | ParamShape::Float | ParamShape::Bool => Conv::Scalar,
             ParamShape::Unknown => Conv::Pass,
-            ParamShape::Array1 | ParamShape::Array2 => return Err(format!("parameter `{}` is an ndarray already", p.name)),
+            ParamShape::Array1 => Conv::Array { ndim: 1 },
+            ParamShape::Array2 => Conv::Array { ndim: 2 },
+            ParamShape::Array3 => Conv::Array { ndim: 3 },
             ParamShape::Str | ParamShape::Bytes => return Err(format!("parameter `{}` is text or bytes", p.name)),
         };
         let mutated = stores.contains(&p.name);
@@ -65,8 +71,8 @@ pub fn plan_params(f: &Function, def: &ast::StmtFunctionDef) -> Result<Vec<Param
             Conv::List { ndim, int_elems, .. } => Conv::List { ndim, as_float: mutated && float_stores.contains(&p.name), int_elems },
             c => c,
         };
-        if mutated && !matches!(conv, Conv::List { .. }) {
-            return Err(format!("parameter `{}` is stored into but is not a list of numbers", p.name));
+        if mutated && !matches!(conv, Conv::List { .. } | Conv::Array { .. }) {
+            return Err(format!("parameter `{}` is stored into but is not a list or an array of numbers", p.name));
         }
         out.push(ParamPlan { name: p.name.clone(), conv, mutated });
     }
@@ -223,6 +229,7 @@ pub fn guard_lines(params: &[ParamPlan], py_name: &str, int_degree: usize, int_v
     let mut lines = Vec::new();
     let mut checks = Vec::new();
     let mut arrays = Vec::new();
+    let mut copies = Vec::new();
     for p in params {
         match p.conv {
             Conv::List { ndim, as_float, int_elems } => {
@@ -235,6 +242,17 @@ pub fn guard_lines(params: &[ParamPlan], py_name: &str, int_degree: usize, int_v
             // an unknown parameter takes the fast path only as a plain number: a list would be a
             // reflected list in Numba (an empty one cannot even be typed)
             Conv::Scalar | Conv::Pass => checks.push(format!("not _aiaccel_scalar_ok({})", p.name)),
+            // exactly an ndarray (no subclass: np.matrix, masked arrays), of the dims the body
+            // uses and a numeric dtype the kernel can compile exactly
+            Conv::Array { ndim } => {
+                checks.push(format!("not _aiaccel_nd_ok({}, {ndim})", p.name));
+                arrays.push(p.name.clone());
+                if p.mutated {
+                    // the kernel works on a copy: a fallback after a partial update (an int that
+                    // left int64) must see the caller's array as it was
+                    copies.push(format!("{} = {}.copy()", p.fast_name(), p.name));
+                }
+            }
         }
     }
     let call_orig = call_original(params, py_name);
@@ -254,6 +272,7 @@ pub fn guard_lines(params: &[ParamPlan], py_name: &str, int_degree: usize, int_v
         lines.push(format!("if {}:", late.join(" or ")));
         lines.push(format!("    {call_orig}"));
     }
+    lines.extend(copies);
     (lines, arrays)
 }
 

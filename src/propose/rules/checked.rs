@@ -133,6 +133,14 @@ fn small_names(body: &[Stmt], opts: &CheckOptions) -> BTreeSet<String> {
                     binds.entry(n.to_string()).or_default().push(Some(vec![a.value.as_ref()]));
                 }
             }
+            // `n, d = points.shape`: dimensions are as small as lengths
+            Stmt::Assign(a) if a.targets.len() == 1 && matches!(&*a.value, Expr::Attribute(at) if at.attr.as_str() == "shape") => {
+                let mut names = Vec::new();
+                bound(&a.targets[0], &mut names);
+                for n in names {
+                    binds.entry(n.to_string()).or_default().push(Some(vec![a.value.as_ref()]));
+                }
+            }
             Stmt::Assign(a) => a.targets.iter().for_each(&mut other),
             Stmt::AugAssign(a) => other(&a.target),
             Stmt::AnnAssign(a) => other(&a.target),
@@ -209,7 +217,8 @@ impl Ck<'_> {
             },
             Expr::Name(n) => self.small.contains(n.id.as_str()),
             Expr::Call(c) => pyast::dotted(&c.func).as_deref() == Some("len") && c.args.len() == 1,
-            Expr::Attribute(a) => a.attr.as_str() == "size" || a.attr.as_str() == "ndim",
+            // `.shape` only as what a tuple of dimensions is unpacked from
+            Expr::Attribute(a) => matches!(a.attr.as_str(), "size" | "ndim" | "shape"),
             Expr::Subscript(s) => matches!(s.value.as_ref(), Expr::Attribute(a) if a.attr.as_str() == "shape"),
             Expr::UnaryOp(u) => matches!(u.op, ast::UnaryOp::USub | ast::UnaryOp::UAdd) && self.small(&u.operand, depth + 1),
             Expr::BinOp(b) => depth < 4 && matches!(b.op, ast::Operator::Add | ast::Operator::Sub) && self.small(&b.left, depth + 1) && self.small(&b.right, depth + 1),

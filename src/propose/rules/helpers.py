@@ -4,7 +4,14 @@ import numpy as _aiaccel_np
 def _aiaccel_arr(x, ndim, elem, as_float=False):
     """A list (of lists) whose numbers are all `elem` (float or int) as an ndarray for the fast
     path, or None for the original Python path: not a list, empty, ragged, another element type,
-    mixed types, bools, objects."""
+    mixed types, bools, objects. An ndarray of the same dims and element type is taken too."""
+    if type(x) is _aiaccel_np.ndarray:
+        # an ndarray where the code indexes a list: taken as it is when it holds exactly what
+        # the list would (a copy: the kernel's writes reach the caller only on success)
+        want = _aiaccel_np.dtype(_aiaccel_np.float64 if elem is float else _aiaccel_np.int64)
+        if x.ndim != ndim or x.size == 0 or x.dtype != want or (as_float and elem is int):
+            return None  # (an int array the code stores floats into would truncate them)
+        return x.astype(_aiaccel_np.float64 if as_float else want)
     if type(x) is not list or not x:
         return None
     rows = [x]
@@ -29,6 +36,19 @@ def _aiaccel_arr(x, ndim, elem, as_float=False):
     return a
 
 
+_AIACCEL_ND_DTYPES = frozenset(_aiaccel_np.dtype(t) for t in ("float64", "int64", "complex128"))
+
+
+def _aiaccel_nd_ok(x, ndim):
+    """An ndarray the kernel takes as it is: exactly ndarray (subclasses such as np.matrix or
+    masked arrays run the original), `ndim` dims, and a dtype whose scalar arithmetic is the same
+    compiled as in NumPy: float64, int64, complex128. (float32 and the narrow ints are
+    promoted differently by Numba than by NumPy 2: `0.0 + np.float32(x)` stays float32 there;
+    NumPy refuses `-` on bools, Numba does not.)
+    Any layout: C, Fortran, strided views."""
+    return type(x) is _aiaccel_np.ndarray and x.ndim == ndim and x.dtype in _AIACCEL_ND_DTYPES
+
+
 def _aiaccel_finite(*arrays):
     return all(a.dtype.kind != "f" or _aiaccel_np.isfinite(a).all() for a in arrays)
 
@@ -45,7 +65,7 @@ def _aiaccel_int_ok(n, degree, *values):
     for a in values:
         if type(a) is int:
             m = max(m, abs(a))
-        elif isinstance(a, _aiaccel_np.ndarray) and a.dtype.kind == "i":
+        elif isinstance(a, _aiaccel_np.ndarray) and a.dtype.kind in "iu" and a.size:
             m = max(m, int(a.max()), -int(a.min()))
     return m < 2**53 and (m**degree) * max(n, 1) < 2**62
 

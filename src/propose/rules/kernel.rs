@@ -46,7 +46,7 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
         return Err("no loop to compile".into());
     }
     let params = adapter::plan_params(f, def)?;
-    if !params.iter().any(|p| matches!(p.conv, Conv::List { .. })) && !params.iter().any(|p| matches!(p.conv, Conv::Scalar)) {
+    if !params.iter().any(|p| matches!(p.conv, Conv::List { .. } | Conv::Array { .. } | Conv::Scalar)) {
         return Err("no numeric parameters".into());
     }
     if has_unsupported(&def.body) {
@@ -69,7 +69,7 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
     }
     let array_names: BTreeSet<String> = params
         .iter()
-        .filter(|p| matches!(p.conv, Conv::List { .. }))
+        .filter(|p| matches!(p.conv, Conv::List { .. } | Conv::Array { .. }))
         .map(|p| p.name.clone())
         .chain(buffers_names(&def.body, &buffers))
         .collect();
@@ -139,7 +139,16 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
     if let Some(fl) = &flag {
         kparams.push(fl.clone());
     }
-    let deco = if opts.parallel { "@_aiaccel_nb.njit(cache=True, parallel=True, boundscheck=True)" } else { "@_aiaccel_nb.njit(cache=True, boundscheck=True)" };
+    // Division by zero: Python floats raise, NumPy scalars (elements of ndarray parameters and
+    // of arrays made with np.*) give inf/nan. Where every division has a NumPy operand, the
+    // kernel follows NumPy's rule; otherwise Python's (the verifier's zero inputs test both).
+    let numpy_errors = params.iter().any(|p| matches!(p.conv, Conv::Array { .. })) && divisions_all_numpy(&def.body, &params);
+    let error_model = if numpy_errors { ", error_model=\"numpy\"" } else { "" };
+    let deco = if opts.parallel {
+        format!("@_aiaccel_nb.njit(cache=True, parallel=True, boundscheck=True{error_model})")
+    } else {
+        format!("@_aiaccel_nb.njit(cache=True, boundscheck=True{error_model})")
+    };
     let kernel = format!("{deco}\ndef {kname}({}):\n{}", kparams.join(", "), indent4(&crate::edit::dedent(&body)));
     // ints that would leave int64 raise _AiaccelIntOverflow instead of wrapping
     let small_params = params.iter().filter(|p| matches!(p.conv, Conv::Scalar | Conv::Pass)).map(|p| p.name.clone()).collect();
@@ -147,7 +156,7 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
 
     // adapter
     let (header, doc) = adapter::signature_and_doc(def, module_src);
-    let list_arrays: Vec<String> = params.iter().filter(|p| matches!(p.conv, Conv::List { .. })).map(ParamPlan::fast_name).collect();
+    let list_arrays: Vec<String> = params.iter().filter(|p| matches!(p.conv, Conv::List { .. } | Conv::Array { .. })).map(ParamPlan::fast_name).collect();
     let mut extra = Vec::new();
     if converts_to_int && !list_arrays.is_empty() {
         // int(nan) raises in Python and is garbage in compiled code
@@ -174,7 +183,15 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
     // (e.g. floats where ints are XORed raise TypeError there). Any other exception leaves the
     // arrays exactly as far as the original would have got (same loop order, bounds checked),
     // so the partial update is written back before it propagates.
-    let puts: Vec<String> = params.iter().filter(|p| p.mutated).map(|p| format!("_aiaccel_put({}, {}.tolist())", p.name, p.fast_name())).collect();
+    // what the kernel changed reaches the caller's list, or the caller's own array buffer
+    let puts: Vec<String> = params
+        .iter()
+        .filter(|p| p.mutated)
+        .map(|p| match p.conv {
+            Conv::Array { .. } => format!("{}[...] = {}", p.name, p.fast_name()),
+            _ => format!("_aiaccel_put({}, {}.tolist())", p.name, p.fast_name()),
+        })
+        .collect();
     if let Some(fl) = &flag {
         lines.push(format!("{fl} = _aiaccel_np.zeros(1, _aiaccel_np.int64)"));
         args.push(fl.clone());
@@ -212,8 +229,21 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
     //     counts = np.zeros((h, w), dtype=np.int64); ...; return counts   # stays an ndarray
     let list_params: BTreeSet<&str> = params.iter().filter(|p| matches!(p.conv, Conv::List { .. })).map(|p| p.name.as_str()).collect();
     let returns_list_param = returned_names(&def.body).iter().any(|n| list_params.contains(n.as_str()));
-    if buffers.is_empty() && appends.is_empty() && !returns_list_param {
-        lines.push("return _r".into());
+    let array_params: Vec<&ParamPlan> = params.iter().filter(|p| matches!(p.conv, Conv::Array { .. })).collect();
+    if let Some(p) = returned_param(&def.body).and_then(|n| array_params.iter().find(|p| p.name == n)) {
+        // `return grid`: the caller's own array object, as the original returns it
+        lines.push(format!("return {}", p.name));
+    } else if buffers.is_empty() && appends.is_empty() && !returns_list_param {
+        match numpy_scalar_result(&def.body, &array_params) {
+            // the original's arithmetic on array elements yields NumPy scalars (np.float64, not
+            // float): the kernel's Python scalar becomes the same NumPy type
+            Some(arrays) => {
+                lines.push(format!("if type(_r) in (int, float, complex):"));
+                lines.push(format!("    _r = _aiaccel_np.result_type({}).type(_r)", arrays.join(", ")));
+                lines.push("return _r".into());
+            }
+            None => lines.push("return _r".into()),
+        }
     } else {
         lines.push("return _aiaccel_back(_r)".into());
     }
@@ -225,6 +255,154 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
     Ok(format!(
         "{HELPERS}import numba as _aiaccel_nb\n\n\n{checked_helpers}{push}{domain}{original}\n\n{kernel}\n\n{adapter_fn}",
     ))
+}
+
+/// Every `/`, `//`, `%` in the body has an operand that is a NumPy scalar in the original: an
+/// element of an ndarray parameter or of an array the body makes with `np.*` or `.copy()`, or
+/// a local computed from one. (A body with no division at all qualifies.)
+///
+/// ```python
+/// denom = 2.0 * (dx * dx + dy * dy)                 # Python floats
+/// p[j, i] = (pn[j, i + 1] + pn[j, i - 1]) / denom   # np.float64 / 0.0: inf, no error
+/// c = dt / dx                                       # float / 0.0: ZeroDivisionError
+/// ```
+fn divisions_all_numpy(body: &[Stmt], params: &[ParamPlan]) -> bool {
+    let mut arrays: BTreeSet<String> = params.iter().filter(|p| matches!(p.conv, Conv::Array { .. })).map(|p| p.name.clone()).collect();
+    let mut numpy_locals: BTreeSet<String> = BTreeSet::new();
+    let is_numpy = |e: &Expr, arrays: &BTreeSet<String>, locals: &BTreeSet<String>| -> bool {
+        let mut found = false;
+        pyast::walk_expr(e, &mut |x| match x {
+            Expr::Subscript(s) => {
+                if adapter::subscript_base(&s.value).is_some_and(|b| arrays.contains(b)) {
+                    found = true;
+                }
+            }
+            Expr::Name(n) if locals.contains(n.id.as_str()) => found = true,
+            _ => {}
+        });
+        found
+    };
+    for _ in 0..4 {
+        pyast::walk_stmts(body, &mut |s| {
+            let (t, v) = match s {
+                Stmt::Assign(a) if a.targets.len() == 1 => (pyast::name_of(&a.targets[0]), a.value.as_ref()),
+                Stmt::AugAssign(a) => (pyast::name_of(&a.target), a.value.as_ref()),
+                _ => return,
+            };
+            let Some(t) = t else { return };
+            let makes_array = match v {
+                Expr::Call(c) => {
+                    let name = pyast::dotted(&c.func).unwrap_or_default();
+                    name.starts_with("np.") || name.starts_with("numpy.") || (name.ends_with(".copy") && arrays.contains(name.trim_end_matches(".copy")))
+                }
+                _ => false,
+            };
+            if makes_array {
+                arrays.insert(t.to_string());
+            } else if is_numpy(v, &arrays, &numpy_locals) {
+                numpy_locals.insert(t.to_string());
+            }
+        });
+    }
+    let mut all = true;
+    pyast::walk_body_exprs(body, &mut |e| {
+        if let Expr::BinOp(b) = e {
+            if matches!(b.op, ast::Operator::Div | ast::Operator::FloorDiv | ast::Operator::Mod) && !is_numpy(&b.left, &arrays, &numpy_locals) && !is_numpy(&b.right, &arrays, &numpy_locals) {
+                all = false;
+            }
+        }
+    });
+    pyast::walk_stmts(body, &mut |s| {
+        if let Stmt::AugAssign(a) = s {
+            if matches!(a.op, ast::Operator::Div | ast::Operator::FloorDiv | ast::Operator::Mod) && !is_numpy(&a.target, &arrays, &numpy_locals) && !is_numpy(&a.value, &arrays, &numpy_locals) {
+                all = false;
+            }
+        }
+    });
+    all
+}
+
+/// The parameter every `return` returns as it is (`return grid`), if there is one.
+fn returned_param(body: &[Stmt]) -> Option<String> {
+    let mut names = BTreeSet::new();
+    let mut other = false;
+    pyast::walk_stmts(body, &mut |s| {
+        if let Stmt::Return(r) = s {
+            match r.value.as_deref().and_then(pyast::name_of) {
+                Some(n) => {
+                    names.insert(n.to_string());
+                }
+                None => other = true,
+            }
+        }
+    });
+    (!other && names.len() == 1).then(|| names.into_iter().next().unwrap_or_default())
+}
+
+/// When the function returns a scalar computed from elements of ndarray parameters (`s += a[i]`,
+/// `return a[i, j] * 2`), the arrays whose dtype decides its NumPy type. A value that only
+/// counts (`n += 1`) or comes from elsewhere stays a Python scalar (None).
+///
+/// ```python
+/// def total(a):          # a: float64 ndarray
+///     s = 0.0
+///     for i in range(a.shape[0]):
+///         s += a[i]      # s is np.float64 from the first iteration on
+///     return s
+/// ```
+fn numpy_scalar_result(body: &[Stmt], arrays: &[&ParamPlan]) -> Option<Vec<String>> {
+    if arrays.is_empty() {
+        return None;
+    }
+    let array_names: BTreeSet<&str> = arrays.iter().map(|p| p.name.as_str()).collect();
+    // the arrays whose elements reach an expression, directly or through tainted locals
+    let reaches = |e: &Expr, tainted: &BTreeMap<String, BTreeSet<String>>| -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        pyast::walk_expr(e, &mut |x| match x {
+            Expr::Subscript(s) => {
+                if let Some(b) = pyast::name_of(&s.value).filter(|b| array_names.contains(b)) {
+                    out.insert(b.to_string());
+                }
+            }
+            Expr::Name(n) => {
+                if let Some(t) = tainted.get(n.id.as_str()) {
+                    out.extend(t.iter().cloned());
+                }
+            }
+            _ => {}
+        });
+        out
+    };
+    let mut tainted: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for _ in 0..4 {
+        pyast::walk_stmts(body, &mut |s| {
+            let (target, value) = match s {
+                Stmt::Assign(a) if a.targets.len() == 1 => (pyast::name_of(&a.targets[0]), Some(a.value.as_ref())),
+                Stmt::AugAssign(a) => (pyast::name_of(&a.target), Some(a.value.as_ref())),
+                _ => (None, None),
+            };
+            if let (Some(t), Some(v)) = (target, value) {
+                let r = reaches(v, &tainted);
+                if !r.is_empty() {
+                    tainted.entry(t.to_string()).or_default().extend(r);
+                }
+            }
+        });
+    }
+    let mut result: Option<BTreeSet<String>> = None;
+    pyast::walk_stmts(body, &mut |s| {
+        if let Stmt::Return(r) = s {
+            if let Some(v) = &r.value {
+                if !matches!(v.as_ref(), Expr::Tuple(_) | Expr::List(_)) {
+                    let got = reaches(v, &tainted);
+                    if !got.is_empty() {
+                        result.get_or_insert_with(BTreeSet::new).extend(got);
+                    }
+                }
+            }
+        }
+    });
+    result.map(|r| r.into_iter().collect())
 }
 
 /// Names that appear in `return` expressions.

@@ -295,6 +295,9 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, kind: K
         return Err("methods need an instance".into());
     }
     let params = adapter::plan_params(f, def)?;
+    if let Some(p) = params.iter().find(|p| matches!(p.conv, Conv::Array { .. })) {
+        return Err(format!("parameter `{}` is an ndarray: these rules rewrite loops over lists", p.name));
+    }
     if params.iter().any(|p| p.mutated) {
         return Err("stores into a parameter; vectorizing would change what the caller sees".into());
     }

@@ -1,0 +1,63 @@
+//! AX001 on NumPy-array code (issue #13, first part): parameters used as ndarrays (`.shape`,
+//! `a[i, j]`) go to the kernel as they are, in any layout; dtypes whose compiled arithmetic
+//! differs from NumPy's (float32, narrow ints, bool) and subclasses (np.matrix) take the original
+//! path; in-place writes reach the caller's buffer; a returned argument is the caller's object;
+//! a scalar computed from elements comes back as the NumPy scalar the loop would give.
+
+mod common;
+
+use aiaccel::propose::rules;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ndarray")
+}
+
+#[test]
+fn ndarray_parameters_take_the_kernel_as_they_are_and_keep_numpy_semantics() {
+    let src = std::fs::read_to_string(fixtures().join("kernels.py")).unwrap();
+    let mut module = src.clone();
+    for name in ["pairwise_dist", "relax", "scale_rows", "total"] {
+        let f = rules::example_function(&module, name).unwrap();
+        let shapes: Vec<String> = f.params.iter().map(|p| format!("{:?}", p.shape)).collect();
+        let cand = rules::apply("AX001", &f, &module).unwrap().unwrap_or_else(|why| panic!("AX001 does not fire on {name} ({shapes:?}): {why}"));
+        module = aiaccel::edit::splice(&module, &f, &cand).unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let rewritten = dir.path().join("rewritten.py");
+    std::fs::write(&rewritten, &module).unwrap();
+    let out = Command::new(common::python())
+        .arg(fixtures().join("probe.py"))
+        .arg(fixtures().join("kernels.py"))
+        .arg(&rewritten)
+        .env("NUMBA_CACHE_DIR", dir.path().join("numba-cache"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for (label, ok) in v["same"].as_object().unwrap() {
+        assert_eq!(ok, true, "{label}: the rewrite's result differs from the original's: {v}");
+    }
+    let fast = |label: &str| v["fast"][label].as_bool().unwrap_or_else(|| panic!("no probe {label}: {v}"));
+    for label in ["float64", "int64", "complex128", "fortran", "strided view", "in place", "in place, fortran", "returned argument", "numpy scalar result"] {
+        assert!(fast(label), "{label} should take the kernel: {v}");
+    }
+    for label in ["float32 (original path)", "matrix subclass (original path)"] {
+        assert!(!fast(label), "{label} must run the original: {v}");
+    }
+}
+
+#[test]
+fn an_ndarray_function_is_verified_and_accelerated_end_to_end() {
+    let src = std::fs::read(fixtures().join("kernels.py")).unwrap();
+    let repo = common::repo(&[("kernels.py", &src)]);
+    let out = common::aiaccel(&repo.root, &["rewrite", ".", "--no-llm", "--json", "--function", "pairwise_dist", "--function", "relax"]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for name in ["pairwise_dist", "relax"] {
+        let f = report["functions"].as_array().unwrap().iter().find(|f| f["function"] == name).unwrap();
+        assert_eq!(f["status"], "accepted", "{name}: {f}");
+        assert!(f["speedup"].as_f64().unwrap() > 5.0, "{name}: {f}");
+    }
+}
