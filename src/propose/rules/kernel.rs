@@ -42,8 +42,12 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
     if matches!(f.kind, crate::discover::FunctionKind::Method | crate::discover::FunctionKind::ClassMethod) {
         return Err("methods need an instance; only functions and static methods are compiled".into());
     }
-    if f.loop_depth == 0 {
+    let helpers = module_helpers(f, def, module_src)?;
+    if f.loop_depth == 0 && !helpers.iter().any(|h| h.has_loop) {
         return Err("no loop to compile".into());
+    }
+    if opts.parallel && !helpers.is_empty() {
+        return Err("calls module helpers: their int checks could not report from inside a prange loop".into());
     }
     let params = adapter::plan_params(f, def)?;
     if !params.iter().any(|p| matches!(p.conv, Conv::List { .. } | Conv::Array { .. } | Conv::Scalar)) {
@@ -55,6 +59,10 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
     let param_names: BTreeSet<String> = params.iter().map(|p| p.name.clone()).collect();
     let buffers = find_buffers(&def.body, module_src, &param_names);
     let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    // calls of module helpers go to their compiled copies
+    for (range, name) in helper_calls(&def.body, &helpers) {
+        edits.push((range, helper_kernel_name(&name)));
+    }
     for b in &buffers {
         // `[0.0] * -3` is an empty list; np.zeros(-3) raises
         let dims: Vec<String> = b.shape.iter().map(|d| if d.chars().all(|c| c.is_ascii_digit()) { d.clone() } else { format!("max(0, {d})") }).collect();
@@ -115,11 +123,17 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
     // Python's math.sqrt/math.log raise ValueError outside their domain; compiled code returns
     // nan/-inf instead. The kernel calls checked versions that raise the same error.
     //     math.sqrt(-1.0)  # ValueError: math domain error (numba: nan)
+    // the helpers, compiled along with the kernel (named in a comment for the reviewer)
+    let mut helper_text = String::new();
+    for h in &helpers {
+        helper_text.push_str(&format!("@_aiaccel_nb.njit(cache=True, boundscheck=True)\n{}\n\n", h.kernel_text.trim_end()));
+    }
     let mut domain = String::new();
     for (name, cond) in [("sqrt", "x < 0.0"), ("log", "x <= 0.0")] {
         let call = format!("math.{name}(");
-        if body.contains(&call) {
+        if body.contains(&call) || helper_text.contains(&call) {
             body = body.replace(&call, &format!("_aiaccel_{name}("));
+            helper_text = helper_text.replace(&call, &format!("_aiaccel_{name}("));
             domain.push_str(&format!(
                 "@_aiaccel_nb.njit(cache=True)\ndef _aiaccel_{name}(x):\n    if {cond}:\n        raise ValueError(\"math domain error\")\n    return _aiaccel_math.{name}(x)\n\n\n"
             ));
@@ -153,6 +167,14 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
     // ints that would leave int64 raise _AiaccelIntOverflow instead of wrapping
     let small_params = params.iter().filter(|p| matches!(p.conv, Conv::Scalar | Conv::Pass)).map(|p| p.name.clone()).collect();
     let (kernel, int_checked) = checked::checked(&kernel, &checked::CheckOptions { small_params, keep_reductions, flag: flag.clone() })?;
+    let (helper_text, helpers_checked) = if helper_text.is_empty() {
+        (String::new(), false)
+    } else {
+        let (t, c) = checked::checked(&helper_text, &checked::CheckOptions::default())?;
+        let names: Vec<&str> = helpers.iter().map(|h| h.name.as_str()).collect();
+        (format!("# module helpers `{}` compiled along with the kernel\n{t}\n", names.join("`, `")), c)
+    };
+    let int_checked = int_checked || helpers_checked;
 
     // adapter
     let (header, doc) = adapter::signature_and_doc(def, module_src);
@@ -253,7 +275,7 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
     let push = if appends.is_empty() { "" } else { PUSH };
     let checked_helpers = if int_checked { format!("{}\n\n", checked::CHECKED_HELPERS) } else { String::new() };
     Ok(format!(
-        "{HELPERS}import numba as _aiaccel_nb\n\n\n{checked_helpers}{push}{domain}{original}\n\n{kernel}\n\n{adapter_fn}",
+        "{HELPERS}import numba as _aiaccel_nb\n\n\n{checked_helpers}{push}{domain}{original}\n\n{helper_text}{kernel}\n\n{adapter_fn}",
     ))
 }
 
@@ -908,6 +930,124 @@ fn parallel_loops(body: &[Stmt], arrays: &BTreeSet<String>) -> Vec<std::ops::Ran
         }
     }
     out
+}
+
+/// A module-level function the function calls (directly or through other helpers), compiled
+/// as `_aiaccel_h_<name>` beside the kernel so the call costs nothing in the loop.
+struct Helper {
+    name: String,
+    /// Its `def`, renamed, with calls of other helpers renamed too (undecorated).
+    kernel_text: String,
+    has_loop: bool,
+}
+
+fn helper_kernel_name(name: &str) -> String {
+    format!("_aiaccel_h_{name}")
+}
+
+/// `eval_a(i, j)` calls in `body` whose callee is one of `helpers`: (range of the callee name,
+/// name). Only plain positional calls: a keyword argument or `*args` stays unresolved.
+fn helper_calls(body: &[Stmt], helpers: &[Helper]) -> Vec<(std::ops::Range<usize>, String)> {
+    let mut out = Vec::new();
+    pyast::walk_body_exprs(body, &mut |e| {
+        if let Expr::Call(c) = e {
+            if let Some(n) = pyast::name_of(&c.func) {
+                if helpers.iter().any(|h| h.name == n) {
+                    out.push((pyast::range(c.func.as_ref()), n.to_string()));
+                }
+            }
+        }
+    });
+    out
+}
+
+/// The module-level functions `f` calls, and those they call (three levels deep), that can be
+/// compiled along: plain `def`s with positional parameters, no decorators, no constructs Numba
+/// rejects, not shadowed by a local name. A helper that Numba still cannot type makes the
+/// kernel fail to type, and the adapter runs the original.
+///
+/// ```python
+/// def eval_a(i, j):                      # compiled as _aiaccel_h_eval_a
+///     return 1.0 / ((i + j) * (i + j + 1) // 2 + i + 1)
+/// def times_a(u):
+///     ...  s += eval_a(i, j) * u[j]     # calls _aiaccel_h_eval_a inside the kernel
+/// ```
+fn module_helpers(f: &Function, def: &ast::StmtFunctionDef, module_src: &str) -> Result<Vec<Helper>, String> {
+    let Ok(module) = pyast::parse_module(module_src, &f.path) else { return Ok(vec![]) };
+    let defs: BTreeMap<&str, &ast::StmtFunctionDef> = module
+        .iter()
+        .filter_map(|s| match s {
+            Stmt::FunctionDef(d) => Some((d.name.as_str(), d)),
+            _ => None,
+        })
+        .collect();
+    let called = |body: &[Stmt], own: &ast::StmtFunctionDef| -> Vec<String> {
+        let mut locals: BTreeSet<String> = own.args.args.iter().map(|a| a.def.arg.to_string()).collect();
+        pyast::walk_stmts(body, &mut |s| {
+            let targets: Vec<&Expr> = match s {
+                Stmt::Assign(a) => a.targets.iter().collect(),
+                Stmt::AugAssign(a) => vec![a.target.as_ref()],
+                Stmt::For(x) => vec![x.target.as_ref()],
+                _ => vec![],
+            };
+            for t in targets {
+                locals.extend(bound_names(t));
+            }
+        });
+        let mut names = Vec::new();
+        pyast::walk_body_exprs(body, &mut |e| {
+            if let Expr::Call(c) = e {
+                if let Some(n) = pyast::name_of(&c.func) {
+                    if defs.contains_key(n) && !locals.contains(n) && n != f.name && c.keywords.is_empty() && !c.args.iter().any(|a| matches!(a, Expr::Starred(_))) {
+                        names.push(n.to_string());
+                    }
+                }
+            }
+        });
+        names
+    };
+    let mut order: Vec<String> = Vec::new();
+    let mut frontier = called(&def.body, def);
+    for _ in 0..3 {
+        let mut next = Vec::new();
+        for n in frontier {
+            if order.contains(&n) {
+                continue;
+            }
+            let d = defs[n.as_str()];
+            let a = &d.args;
+            if !d.decorator_list.is_empty() || a.vararg.is_some() || a.kwarg.is_some() || !a.kwonlyargs.is_empty() || !a.posonlyargs.is_empty() || a.args.iter().any(|x| x.default.is_some()) || has_unsupported(&d.body) {
+                continue; // left as a Python call: the kernel will not type, the original runs
+            }
+            next.extend(called(&d.body, d));
+            order.push(n);
+        }
+        frontier = next;
+    }
+    let mut helpers = Vec::new();
+    for n in &order {
+        let d = defs[n.as_str()];
+        let r = pyast::range(d);
+        let start = pyast::line_start(module_src, r.start);
+        let end = pyast::line_end(module_src, r.end);
+        let mut text = module_src[start..end].to_string();
+        // rename the def and the calls of other helpers inside it (back to front)
+        let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+        let others: Vec<Helper> = order.iter().map(|o| Helper { name: o.clone(), kernel_text: String::new(), has_loop: false }).collect();
+        for (range, name) in helper_calls(&d.body, &others) {
+            edits.push((range.start - start..range.end - start, helper_kernel_name(&name)));
+        }
+        let name_at = text.find(&format!("def {n}")).ok_or_else(|| format!("helper `{n}` not found in its text"))? + 4;
+        edits.push((name_at..name_at + n.len(), helper_kernel_name(n)));
+        edits.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
+        for (r, t) in edits {
+            text.replace_range(r, &t);
+        }
+        let mut has_loop = false;
+        pyast::walk_stmts(&d.body, &mut |s| has_loop |= matches!(s, Stmt::For(_) | Stmt::While(_)));
+        helpers.push(Helper { name: n.clone(), kernel_text: crate::edit::dedent(&text), has_loop });
+    }
+    Ok(helpers)
 }
 
 /// Scalars carried across the iterations of the parallel loops (`total += ...` with `total`
