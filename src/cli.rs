@@ -1,6 +1,15 @@
 //! Command-line arguments (clap) -> one validated `Config` per command.
+//!
+//! The clap structs (`*Args`) are raw input; `*Args::config()` checks them once and returns the
+//! command's config, which is all the library sees. The configs derive `Serialize`: `rewrite
+//! --resume` keys its journal by a hash of the whole serialized config, so a flag that changes
+//! results cannot be left out of the key by accident. Fields that do not change results (output
+//! format, `--resume` itself) are `#[serde(skip)]`.
 
+use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Serialize;
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
@@ -50,7 +59,7 @@ pub enum ModelAction {
     Fetch { name: Option<String> },
 }
 
-#[derive(Args, Debug, Clone)]
+#[derive(Args, Debug, Clone, Serialize)]
 pub struct PythonArgs {
     /// Python interpreter that runs the repo's code (default: $AIACCEL_PYTHON, the repo's .venv, python3).
     #[arg(long)]
@@ -58,7 +67,7 @@ pub struct PythonArgs {
 }
 
 /// Limits of the sandbox every run of repo or candidate code gets.
-#[derive(Args, Debug, Clone)]
+#[derive(Args, Debug, Clone, Serialize)]
 pub struct SandboxArgs {
     /// Wall-clock limit for one verification run, in seconds (the whole process group is killed).
     #[arg(long, default_value_t = 120)]
@@ -98,9 +107,6 @@ pub struct RewriteArgs {
     /// A git repository, or a folder inside one.
     #[arg(default_value = ".")]
     pub path: PathBuf,
-    /// Rules only: do not run the local code model.
-    #[arg(long)]
-    pub no_llm: bool,
     /// Only functions whose name, `module:name` or `path::name` matches (glob; repeatable).
     #[arg(long = "function", short = 'f')]
     pub functions: Vec<String>,
@@ -123,12 +129,27 @@ pub struct RewriteArgs {
     /// At most this many functions (the highest ranked).
     #[arg(long)]
     pub max_functions: Option<usize>,
+    #[command(flatten)]
+    pub llm: LlmArgs,
+    #[command(flatten)]
+    pub py: PythonArgs,
+    #[command(flatten)]
+    pub sandbox: SandboxArgs,
+}
+
+/// The local code model's flags, shared by `rewrite` and `eval`.
+#[derive(Args, Debug, Clone, Serialize)]
+pub struct LlmArgs {
+    /// Rules only: do not run the local code model (`eval`: drops the llm and full configurations).
+    #[arg(long)]
+    pub no_llm: bool,
     /// A local GGUF model file (qwen2 architecture), or the name of a shipped model
     /// (`aiaccel model list`), instead of the default model.
     #[arg(long)]
     pub model: Option<PathBuf>,
     /// Try the local model on at most this many functions (those the rules did not accelerate,
-    /// highest ranked first): generation on a CPU takes about a minute per candidate.
+    /// highest ranked first; `eval`: per configuration): generation on a CPU takes about a minute
+    /// per candidate.
     #[arg(long, default_value_t = 5)]
     pub llm_functions: usize,
     /// The model writes whole functions, not kernels wrapped by aiaccel's adapter (kernel mode
@@ -146,10 +167,6 @@ pub struct RewriteArgs {
     /// The model name the endpoint serves (with --llm-url).
     #[arg(long, default_value = "qwen2.5-coder")]
     pub llm_model: String,
-    #[command(flatten)]
-    pub py: PythonArgs,
-    #[command(flatten)]
-    pub sandbox: SandboxArgs,
 }
 
 #[derive(Args, Debug)]
@@ -194,25 +211,14 @@ pub struct EvalArgs {
     /// Configurations to compare, comma-separated: naive-njit, rules, llm, full.
     #[arg(long, value_delimiter = ',', default_value = "naive-njit,rules,full")]
     pub configs: Vec<String>,
-    /// Rules and baseline only (drops llm and full).
-    #[arg(long)]
-    pub no_llm: bool,
     /// Sizes to time accepted rewrites at, comma-separated: small, medium, large.
     #[arg(long, value_delimiter = ',', default_value = "small,medium")]
     pub sizes: Vec<String>,
     /// Only specs whose name contains one of these (repeatable).
     #[arg(long)]
     pub only: Vec<String>,
-    /// A local GGUF model file (qwen2 architecture), or the name of a shipped model
-    /// (`aiaccel model list`), instead of the default model.
-    #[arg(long)]
-    pub model: Option<PathBuf>,
-    /// The model runs on at most this many functions per configuration.
-    #[arg(long, default_value_t = 5)]
-    pub llm_functions: usize,
-    /// The model writes whole functions, not kernels wrapped by aiaccel's adapter.
-    #[arg(long)]
-    pub llm_whole_function: bool,
+    #[command(flatten)]
+    pub llm: LlmArgs,
     #[arg(long, default_value_t = 1.2)]
     pub min_speedup: f64,
     /// Write the report as JSON here (default: eval/results/<date>.json beside the corpus).
@@ -237,4 +243,157 @@ pub struct DoctorArgs {
     pub fix: bool,
     #[command(flatten)]
     pub py: PythonArgs,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validated configs: what the commands and the library read.
+
+/// What every `pipeline::Session` needs: the interpreter, the sandbox, whether to capture real
+/// inputs from the repo's tests, and the bar for "faster".
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionConfig {
+    /// Where the repository is (a folder inside it); the journal key has its canonical root.
+    #[serde(skip)]
+    pub repo: PathBuf,
+    pub python: Option<PathBuf>,
+    pub sandbox: SandboxArgs,
+    /// Run the repo's tests once to capture real calls of the functions (`--no-capture` off).
+    pub capture: bool,
+    pub min_speedup: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RewriteConfig {
+    pub session: SessionConfig,
+    /// The `--function` globs as given (the compiled set is `filter`).
+    pub functions: Vec<String>,
+    #[serde(skip)]
+    pub filter: Option<GlobSet>,
+    pub max_functions: Option<usize>,
+    pub dry_run: bool,
+    pub llm: LlmArgs,
+    /// Output format only.
+    #[serde(skip)]
+    pub json: bool,
+    /// Not part of the journal key, or no run could ever be resumed.
+    #[serde(skip)]
+    pub resume: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckConfig {
+    pub session: SessionConfig,
+    /// FILE, relative to the current directory, and the function's qualname.
+    pub file: String,
+    pub qualname: String,
+    pub candidate: PathBuf,
+    pub bench: bool,
+    #[serde(skip)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VerifyBranchConfig {
+    pub session: SessionConfig,
+    pub branch: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EvalConfig {
+    pub session: SessionConfig,
+    pub corpus: PathBuf,
+    /// The configurations to run, `--no-llm` applied.
+    pub configs: Vec<String>,
+    pub sizes: Vec<String>,
+    pub only: Vec<String>,
+    pub llm: LlmArgs,
+    pub json: Option<PathBuf>,
+    pub compare: Option<PathBuf>,
+}
+
+fn check_min_speedup(x: f64) -> Result<f64> {
+    if !x.is_finite() || x < 0.0 {
+        bail!("--min-speedup {x} is not a speedup\nhint: pass a ratio such as 1.2 (1.0 accepts any rewrite that is not slower)");
+    }
+    Ok(x)
+}
+
+fn build_filter(globs: &[String]) -> Result<Option<GlobSet>> {
+    if globs.is_empty() {
+        return Ok(None);
+    }
+    let mut b = GlobSetBuilder::new();
+    for g in globs {
+        b.add(Glob::new(g).with_context(|| format!("invalid --function glob {g:?}"))?);
+    }
+    Ok(Some(b.build()?))
+}
+
+impl RewriteArgs {
+    pub fn config(self) -> Result<RewriteConfig> {
+        Ok(RewriteConfig {
+            session: SessionConfig { repo: self.path, python: self.py.python, sandbox: self.sandbox, capture: !self.no_capture, min_speedup: check_min_speedup(self.min_speedup)? },
+            filter: build_filter(&self.functions)?,
+            functions: self.functions,
+            max_functions: self.max_functions,
+            dry_run: self.dry_run,
+            llm: self.llm,
+            json: self.json,
+            resume: self.resume,
+        })
+    }
+}
+
+impl CheckArgs {
+    pub fn config(self) -> Result<CheckConfig> {
+        let Some((file, qualname)) = self.target.rsplit_once("::") else {
+            bail!("expected FILE::FUNCTION, got {:?}\nhint: e.g. `aiaccel check pkg/signals.py::moving_average --candidate new.py`", self.target);
+        };
+        let cwd = std::env::current_dir()?;
+        Ok(CheckConfig {
+            file: file.to_string(),
+            qualname: qualname.to_string(),
+            session: SessionConfig { repo: cwd, python: self.py.python, sandbox: self.sandbox, capture: !self.no_capture, min_speedup: check_min_speedup(self.min_speedup)? },
+            candidate: self.candidate,
+            bench: !self.no_bench,
+            json: self.json,
+        })
+    }
+}
+
+impl VerifyBranchArgs {
+    pub fn config(self) -> Result<VerifyBranchConfig> {
+        let cwd = std::env::current_dir()?;
+        // a replay captures nothing (the note carries the inputs) and times nothing
+        Ok(VerifyBranchConfig { session: SessionConfig { repo: cwd, python: self.py.python, sandbox: self.sandbox, capture: false, min_speedup: 1.2 }, branch: self.branch })
+    }
+}
+
+impl EvalArgs {
+    pub fn config(self) -> Result<EvalConfig> {
+        let mut configs = self.configs;
+        if self.llm.no_llm {
+            configs.retain(|c| c != "llm" && c != "full");
+        }
+        for c in &configs {
+            if !crate::eval::CONFIGS.contains(&c.as_str()) {
+                bail!("unknown configuration {c:?}\nhint: choose from {}", crate::eval::CONFIGS.join(", "));
+            }
+        }
+        for s in &self.sizes {
+            if !["small", "medium", "large"].contains(&s.as_str()) {
+                bail!("unknown size {s:?}\nhint: --sizes takes small, medium and large");
+            }
+        }
+        Ok(EvalConfig {
+            session: SessionConfig { repo: self.corpus.join("src"), python: self.py.python, sandbox: self.sandbox, capture: true, min_speedup: check_min_speedup(self.min_speedup)? },
+            corpus: self.corpus,
+            configs,
+            sizes: self.sizes,
+            only: self.only,
+            llm: self.llm,
+            json: self.json,
+            compare: self.compare,
+        })
+    }
 }
