@@ -79,3 +79,54 @@ impl Printer {
         }
     }
 }
+
+/// An error as people read it: `error: ...`, one `  Caused by: ...` line per cause, and the
+/// hints last, after everything they are about (uv does this). A hint is written into a message
+/// as `"...\nhint: ..."` (or a whole context message `"hint: ..."`), wherever in the chain.
+pub fn render_error(e: &anyhow::Error) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    let mut hints: Vec<String> = Vec::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        let (body, hint) = match text.strip_prefix("hint: ") {
+            Some(h) => ("", Some(h)),
+            None => match text.split_once("\nhint: ") {
+                Some((b, h)) => (b, Some(h)),
+                None => (text.as_str(), None),
+            },
+        };
+        if let Some(h) = hint {
+            if !hints.iter().any(|x| x == h) {
+                hints.push(h.to_string());
+            }
+        }
+        if !body.is_empty() {
+            lines.push(if lines.is_empty() { format!("error: {body}") } else { format!("  Caused by: {body}") });
+        }
+    }
+    if lines.is_empty() {
+        lines.push("error: (no message)".into());
+    }
+    lines.extend(hints.iter().map(|h| format!("hint: {h}")));
+    lines.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::render_error;
+    use anyhow::anyhow;
+
+    #[test]
+    fn the_cause_comes_first_and_the_hint_last() {
+        let e = anyhow!("No such file or directory (os error 2)").context("the Python interpreter from --python (/missing) does not work\nhint: pass a working interpreter with --python PATH");
+        assert_eq!(
+            render_error(&e),
+            "error: the Python interpreter from --python (/missing) does not work\n  Caused by: No such file or directory (os error 2)\nhint: pass a working interpreter with --python PATH"
+        );
+        // a hint given as a context of its own still goes last
+        let e = anyhow!("inner").context("outer").context("hint: do this");
+        assert_eq!(render_error(&e), "error: outer\n  Caused by: inner\nhint: do this");
+        let e = anyhow!("plain");
+        assert_eq!(render_error(&e), "error: plain");
+    }
+}

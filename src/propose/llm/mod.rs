@@ -306,7 +306,7 @@ impl LlmProposer {
         plan: Option<&kernel::KernelPlan>,
     ) -> Result<Option<(Candidate, Vec<Message>)>> {
         let f = ctx.function;
-        let code = extract::dedent(&f.source);
+        let code = crate::edit::dedent(&f.source);
         let Some(original) = extract::signature_of(&code, &f.name) else {
             self.stats
                 .rejected_at_extraction
