@@ -397,3 +397,52 @@ impl EvalArgs {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Cli, Command};
+    use clap::Parser;
+
+    fn key(args: &[&str]) -> String {
+        let mut argv = vec!["aiaccel", "rewrite", "."];
+        argv.extend_from_slice(args);
+        let Command::Rewrite(a) = Cli::try_parse_from(argv).unwrap().command else { unreachable!() };
+        crate::journal::run_key(&a.config().unwrap(), "/repo", "abc", &["m:f".to_string()])
+    }
+
+    #[test]
+    fn every_flag_that_changes_results_changes_the_journal_key() {
+        let base = key(&[]);
+        for flags in [
+            &["--llm-samples", "2"][..],
+            &["--llm-whole-function"],
+            &["--llm-model", "other"],
+            &["--llm-url", "http://localhost:1/v1"],
+            &["--model", "m.gguf"],
+            &["--llm-functions", "1"],
+            &["--no-llm"],
+            &["--no-capture"],
+            &["--dry-run"],
+            &["--min-speedup", "2"],
+            &["--timeout", "5"],
+            &["--memory-limit", "100"],
+            &["--cpu-limit", "5"],
+            &["--file-limit", "5"],
+            &["--no-network-isolation"],
+            &["--unsafe-no-sandbox"],
+            &["--python", "/x/python"],
+        ] {
+            assert_ne!(key(flags), base, "{flags:?} does not change the key");
+        }
+        // output format and --resume itself do not: a resumed run must find its journal
+        assert_eq!(key(&["--json"]), base);
+        assert_eq!(key(&["--resume"]), base);
+    }
+
+    #[test]
+    fn a_negative_min_speedup_is_refused() {
+        let Command::Rewrite(a) = Cli::try_parse_from(["aiaccel", "rewrite", ".", "--min-speedup", "-1"]).unwrap().command else { unreachable!() };
+        let err = a.config().unwrap_err().to_string();
+        assert!(err.contains("--min-speedup") && err.contains("hint:"), "{err}");
+    }
+}

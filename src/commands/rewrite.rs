@@ -94,7 +94,7 @@ pub fn run(cfg: RewriteConfig, printer: &Printer) -> Result<i32> {
     }
     let ids: Vec<String> = functions.iter().map(|f| f.id()).collect();
     let root = session.snap.root.canonicalize().unwrap_or_else(|_| session.snap.root.clone());
-    let key = journal::key(&[&root.display().to_string(), &session.snap.head.to_string(), &ids.join(","), &serde_json::to_string(&cfg)?]);
+    let key = journal::run_key(&cfg, &root.display().to_string(), &session.snap.head.to_string(), &ids);
     let mut journal = Journal::open(&crate::paths::cache_dir(), &key, cfg.resume);
     if let Some(w) = journal.warning.clone() {
         printer.warn(&w);
