@@ -440,9 +440,11 @@ mod tests {
     }
 
     #[test]
-    fn a_negative_min_speedup_is_refused() {
-        let Command::Rewrite(a) = Cli::try_parse_from(["aiaccel", "rewrite", ".", "--min-speedup", "-1"]).unwrap().command else { unreachable!() };
-        let err = a.config().unwrap_err().to_string();
-        assert!(err.contains("--min-speedup") && err.contains("hint:"), "{err}");
+    fn a_negative_or_nan_min_speedup_is_refused() {
+        for bad in ["--min-speedup=-1", "--min-speedup=NaN"] {
+            let Command::Rewrite(a) = Cli::try_parse_from(["aiaccel", "rewrite", ".", bad]).unwrap().command else { unreachable!() };
+            let err = a.config().unwrap_err().to_string();
+            assert!(err.contains("--min-speedup") && err.contains("hint:"), "{bad}: {err}");
+        }
     }
 }
