@@ -382,3 +382,34 @@ fn summarize_rejection(c: &[CandidateReport]) -> String {
         .collect();
     format!("no candidate was both equivalent and faster: {}", parts.join("; "))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{FunctionOutcome, SkipReason, Tried};
+    use crate::report::{CandidateReport, Status};
+
+    fn function() -> crate::discover::Function {
+        crate::discover::function_at("m.py", "def f(xs):\n    s = 0\n    for x in xs:\n        s += x\n    return s\n", "f").unwrap()
+    }
+
+    fn candidate(verdict: &str, message: &str) -> CandidateReport {
+        CandidateReport { origin: "rule:AX001".into(), label: "numba-njit-adapter".into(), verdict: verdict.into(), message: Some(message.into()), speedup: None, timing: None, verify_s: 0.0, bench_s: 0.0 }
+    }
+
+    /// The `--json` report fields are a public interface: status and reason as before the split.
+    #[test]
+    fn outcomes_report_the_status_and_reason_rewrite_printed_before() {
+        let f = function();
+        let skipped = FunctionOutcome::Skipped { reason: SkipReason::NothingProposed { failures: vec!["llm failed: down".into()] }, tried: Tried::default() };
+        let r = skipped.report(&f, 3);
+        assert_eq!((r.status, r.captured_calls, r.branch), (Status::Skipped, 3, None));
+        assert_eq!(r.reason, "no rule or model proposed a rewrite (llm failed: down)");
+        let r = FunctionOutcome::Skipped { reason: SkipReason::Method, tried: Tried::default() }.report(&f, 0);
+        assert_eq!(r.reason, "a method taking `self`: aiaccel cannot build instances to test it yet");
+        let tried = Tried { candidates: vec![candidate("diverged", "returned 1.0\n  input: ..."), candidate("not_faster", "1.01x")], evidence: None };
+        let r = FunctionOutcome::Rejected { tried }.report(&f, 0);
+        assert_eq!(r.status, Status::Rejected);
+        assert_eq!(r.candidates.len(), 2);
+        assert_eq!(r.reason, "no candidate was both equivalent and faster: rule:AX001 diverged: returned 1.0; rule:AX001 not_faster: 1.01x");
+    }
+}
