@@ -1,6 +1,15 @@
 //! Command-line arguments (clap) -> one validated `Config` per command.
+//!
+//! The clap structs (`*Args`) are raw input; `*Args::config()` checks them once and returns the
+//! command's config, which is all the library sees. The configs derive `Serialize`: `rewrite
+//! --resume` keys its journal by a hash of the whole serialized config, so a flag that changes
+//! results cannot be left out of the key by accident. Fields that do not change results (output
+//! format, `--resume` itself) are `#[serde(skip)]`.
 
+use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Serialize;
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
@@ -50,7 +59,7 @@ pub enum ModelAction {
     Fetch { name: Option<String> },
 }
 
-#[derive(Args, Debug, Clone)]
+#[derive(Args, Debug, Clone, Serialize)]
 pub struct PythonArgs {
     /// Python interpreter that runs the repo's code (default: $AIACCEL_PYTHON, the repo's .venv, python3).
     #[arg(long)]
@@ -58,7 +67,7 @@ pub struct PythonArgs {
 }
 
 /// Limits of the sandbox every run of repo or candidate code gets.
-#[derive(Args, Debug, Clone)]
+#[derive(Args, Debug, Clone, Serialize)]
 pub struct SandboxArgs {
     /// Wall-clock limit for one verification run, in seconds (the whole process group is killed).
     #[arg(long, default_value_t = 120)]
@@ -98,9 +107,6 @@ pub struct RewriteArgs {
     /// A git repository, or a folder inside one.
     #[arg(default_value = ".")]
     pub path: PathBuf,
-    /// Rules only: do not run the local code model.
-    #[arg(long)]
-    pub no_llm: bool,
     /// Only functions whose name, `module:name` or `path::name` matches (glob; repeatable).
     #[arg(long = "function", short = 'f')]
     pub functions: Vec<String>,
@@ -127,12 +133,27 @@ pub struct RewriteArgs {
     /// At most this many functions (the highest ranked).
     #[arg(long)]
     pub max_functions: Option<usize>,
+    #[command(flatten)]
+    pub llm: LlmArgs,
+    #[command(flatten)]
+    pub py: PythonArgs,
+    #[command(flatten)]
+    pub sandbox: SandboxArgs,
+}
+
+/// The local code model's flags, shared by `rewrite` and `eval`.
+#[derive(Args, Debug, Clone, Serialize)]
+pub struct LlmArgs {
+    /// Rules only: do not run the local code model (`eval`: drops the llm and full configurations).
+    #[arg(long)]
+    pub no_llm: bool,
     /// A local GGUF model file (qwen2 architecture), or the name of a shipped model
     /// (`aiaccel model list`), instead of the default model.
     #[arg(long)]
     pub model: Option<PathBuf>,
     /// Try the local model on at most this many functions (those the rules did not accelerate,
-    /// highest ranked first): generation on a CPU takes about a minute per candidate.
+    /// highest ranked first; `eval`: per configuration): generation on a CPU takes about a minute
+    /// per candidate.
     #[arg(long, default_value_t = 5)]
     pub llm_functions: usize,
     /// The model writes whole functions, not kernels wrapped by aiaccel's adapter (kernel mode
@@ -150,10 +171,6 @@ pub struct RewriteArgs {
     /// The model name the endpoint serves (with --llm-url).
     #[arg(long, default_value = "qwen2.5-coder")]
     pub llm_model: String,
-    #[command(flatten)]
-    pub py: PythonArgs,
-    #[command(flatten)]
-    pub sandbox: SandboxArgs,
 }
 
 #[derive(Args, Debug)]
@@ -198,25 +215,14 @@ pub struct EvalArgs {
     /// Configurations to compare, comma-separated: naive-njit, rules, llm, full.
     #[arg(long, value_delimiter = ',', default_value = "naive-njit,rules,full")]
     pub configs: Vec<String>,
-    /// Rules and baseline only (drops llm and full).
-    #[arg(long)]
-    pub no_llm: bool,
     /// Sizes to time accepted rewrites at, comma-separated: small, medium, large.
     #[arg(long, value_delimiter = ',', default_value = "small,medium")]
     pub sizes: Vec<String>,
     /// Only specs whose name contains one of these (repeatable).
     #[arg(long)]
     pub only: Vec<String>,
-    /// A local GGUF model file (qwen2 architecture), or the name of a shipped model
-    /// (`aiaccel model list`), instead of the default model.
-    #[arg(long)]
-    pub model: Option<PathBuf>,
-    /// The model runs on at most this many functions per configuration.
-    #[arg(long, default_value_t = 5)]
-    pub llm_functions: usize,
-    /// The model writes whole functions, not kernels wrapped by aiaccel's adapter.
-    #[arg(long)]
-    pub llm_whole_function: bool,
+    #[command(flatten)]
+    pub llm: LlmArgs,
     #[arg(long, default_value_t = 1.2)]
     pub min_speedup: f64,
     /// Write the report as JSON here (default: eval/results/<date>.json beside the corpus).
@@ -241,4 +247,213 @@ pub struct DoctorArgs {
     pub fix: bool,
     #[command(flatten)]
     pub py: PythonArgs,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validated configs: what the commands and the library read.
+
+/// What every `pipeline::Session` needs: the interpreter, the sandbox, whether to capture real
+/// inputs from the repo's tests, and the bar for "faster".
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionConfig {
+    /// Where the repository is (a folder inside it); the journal key has its canonical root.
+    #[serde(skip)]
+    pub repo: PathBuf,
+    pub python: Option<PathBuf>,
+    pub sandbox: SandboxArgs,
+    /// Run the repo's tests once to capture real calls of the functions (`--no-capture` off).
+    pub capture: bool,
+    pub min_speedup: f64,
+    /// Accept on the largest generated size even where the rewrite is slower at the captured
+    /// call sizes (`--accept-at-scale`; eval always, as it scores the spec's own sizes).
+    pub accept_at_scale: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RewriteConfig {
+    pub session: SessionConfig,
+    /// The `--function` globs as given (the compiled set is `filter`).
+    pub functions: Vec<String>,
+    #[serde(skip)]
+    pub filter: Option<GlobSet>,
+    pub max_functions: Option<usize>,
+    pub dry_run: bool,
+    pub llm: LlmArgs,
+    /// Output format only.
+    #[serde(skip)]
+    pub json: bool,
+    /// Not part of the journal key, or no run could ever be resumed.
+    #[serde(skip)]
+    pub resume: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckConfig {
+    pub session: SessionConfig,
+    /// FILE, relative to the current directory, and the function's qualname.
+    pub file: String,
+    pub qualname: String,
+    pub candidate: PathBuf,
+    pub bench: bool,
+    #[serde(skip)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VerifyBranchConfig {
+    pub session: SessionConfig,
+    pub branch: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EvalConfig {
+    pub session: SessionConfig,
+    pub corpus: PathBuf,
+    /// The configurations to run, `--no-llm` applied.
+    pub configs: Vec<String>,
+    pub sizes: Vec<String>,
+    pub only: Vec<String>,
+    pub llm: LlmArgs,
+    pub json: Option<PathBuf>,
+    pub compare: Option<PathBuf>,
+}
+
+fn check_min_speedup(x: f64) -> Result<f64> {
+    if !x.is_finite() || x < 0.0 {
+        bail!("--min-speedup {x} is not a speedup\nhint: pass a ratio such as 1.2 (1.0 accepts any rewrite that is not slower)");
+    }
+    Ok(x)
+}
+
+fn build_filter(globs: &[String]) -> Result<Option<GlobSet>> {
+    if globs.is_empty() {
+        return Ok(None);
+    }
+    let mut b = GlobSetBuilder::new();
+    for g in globs {
+        b.add(Glob::new(g).with_context(|| format!("invalid --function glob {g:?}"))?);
+    }
+    Ok(Some(b.build()?))
+}
+
+impl RewriteArgs {
+    pub fn config(self) -> Result<RewriteConfig> {
+        Ok(RewriteConfig {
+            session: SessionConfig { repo: self.path, python: self.py.python, sandbox: self.sandbox, capture: !self.no_capture, min_speedup: check_min_speedup(self.min_speedup)?, accept_at_scale: self.accept_at_scale },
+            filter: build_filter(&self.functions)?,
+            functions: self.functions,
+            max_functions: self.max_functions,
+            dry_run: self.dry_run,
+            llm: self.llm,
+            json: self.json,
+            resume: self.resume,
+        })
+    }
+}
+
+impl CheckArgs {
+    pub fn config(self) -> Result<CheckConfig> {
+        let Some((file, qualname)) = self.target.rsplit_once("::") else {
+            bail!("expected FILE::FUNCTION, got {:?}\nhint: e.g. `aiaccel check pkg/signals.py::moving_average --candidate new.py`", self.target);
+        };
+        let cwd = std::env::current_dir()?;
+        Ok(CheckConfig {
+            file: file.to_string(),
+            qualname: qualname.to_string(),
+            session: SessionConfig { repo: cwd, python: self.py.python, sandbox: self.sandbox, capture: !self.no_capture, min_speedup: check_min_speedup(self.min_speedup)?, accept_at_scale: false },
+            candidate: self.candidate,
+            bench: !self.no_bench,
+            json: self.json,
+        })
+    }
+}
+
+impl VerifyBranchArgs {
+    pub fn config(self) -> Result<VerifyBranchConfig> {
+        let cwd = std::env::current_dir()?;
+        // a replay captures nothing (the note carries the inputs) and times nothing
+        Ok(VerifyBranchConfig { session: SessionConfig { repo: cwd, python: self.py.python, sandbox: self.sandbox, capture: false, min_speedup: 1.2, accept_at_scale: false }, branch: self.branch })
+    }
+}
+
+impl EvalArgs {
+    pub fn config(self) -> Result<EvalConfig> {
+        let mut configs = self.configs;
+        if self.llm.no_llm {
+            configs.retain(|c| c != "llm" && c != "full");
+        }
+        for c in &configs {
+            if !crate::eval::CONFIGS.contains(&c.as_str()) {
+                bail!("unknown configuration {c:?}\nhint: choose from {}", crate::eval::CONFIGS.join(", "));
+            }
+        }
+        for s in &self.sizes {
+            if !["small", "medium", "large"].contains(&s.as_str()) {
+                bail!("unknown size {s:?}\nhint: --sizes takes small, medium and large");
+            }
+        }
+        Ok(EvalConfig {
+            // the corpus's tests call each function on small inputs; the eval times the spec's
+            // own sizes and scores those, so acceptance is at scale here
+            session: SessionConfig { repo: self.corpus.join("src"), python: self.py.python, sandbox: self.sandbox, capture: true, min_speedup: check_min_speedup(self.min_speedup)?, accept_at_scale: true },
+            corpus: self.corpus,
+            configs,
+            sizes: self.sizes,
+            only: self.only,
+            llm: self.llm,
+            json: self.json,
+            compare: self.compare,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Cli, Command};
+    use clap::Parser;
+
+    fn key(args: &[&str]) -> String {
+        let mut argv = vec!["aiaccel", "rewrite", "."];
+        argv.extend_from_slice(args);
+        let Command::Rewrite(a) = Cli::try_parse_from(argv).unwrap().command else { unreachable!() };
+        crate::journal::run_key(&a.config().unwrap(), "/repo", "abc", &["m:f".to_string()])
+    }
+
+    #[test]
+    fn every_flag_that_changes_results_changes_the_journal_key() {
+        let base = key(&[]);
+        for flags in [
+            &["--llm-samples", "2"][..],
+            &["--llm-whole-function"],
+            &["--llm-model", "other"],
+            &["--llm-url", "http://localhost:1/v1"],
+            &["--model", "m.gguf"],
+            &["--llm-functions", "1"],
+            &["--no-llm"],
+            &["--no-capture"],
+            &["--dry-run"],
+            &["--min-speedup", "2"],
+            &["--timeout", "5"],
+            &["--memory-limit", "100"],
+            &["--cpu-limit", "5"],
+            &["--file-limit", "5"],
+            &["--no-network-isolation"],
+            &["--unsafe-no-sandbox"],
+            &["--python", "/x/python"],
+        ] {
+            assert_ne!(key(flags), base, "{flags:?} does not change the key");
+        }
+        // output format and --resume itself do not: a resumed run must find its journal
+        assert_eq!(key(&["--json"]), base);
+        assert_eq!(key(&["--resume"]), base);
+    }
+
+    #[test]
+    fn a_negative_or_nan_min_speedup_is_refused() {
+        for bad in ["--min-speedup=-1", "--min-speedup=NaN"] {
+            let Command::Rewrite(a) = Cli::try_parse_from(["aiaccel", "rewrite", ".", bad]).unwrap().command else { unreachable!() };
+            let err = a.config().unwrap_err().to_string();
+            assert!(err.contains("--min-speedup") && err.contains("hint:"), "{bad}: {err}");
+        }
+    }
 }

@@ -1,4 +1,7 @@
-//! Git: read the HEAD snapshot, write it to a temp dir, and create branches from accepted rewrites.
+//! Git, the bottom layer: read the HEAD snapshot, write it to a temp dir, read evidence notes,
+//! and the low-level commit of one file on top of HEAD. It imports no pipeline stage; turning an
+//! `Accepted` into a branch (message, note) is `publish`'s job, and `Snapshot::commit_branch`
+//! is private to the crate so that `publish::commit` is the only way to a branch.
 //!
 //! Everything is read from HEAD's tree, never the worktree: a user's uncommitted edit must never
 //! leak into a branch. Blobs, trees and commits are built in memory; a ref is created only once
@@ -147,7 +150,7 @@ impl Snapshot {
 
     /// Commit `new_content` at `path` on top of HEAD and create a branch for it.
     /// Returns the branch actually created (`base`, or `base-2`, `base-3`, ... if taken).
-    pub fn commit_branch(&self, path: &str, new_content: &[u8], message: &str, base: &str, note: Option<&str>) -> Result<(String, Oid)> {
+    pub(crate) fn commit_branch(&self, path: &str, new_content: &[u8], message: &str, base: &str, note: Option<&str>) -> Result<(String, Oid)> {
         let repo = &self.repo;
         let head = repo.find_commit(self.head)?;
         let blob = repo.blob(new_content)?;
@@ -208,16 +211,6 @@ fn signature(repo: &Repository) -> Result<Signature<'static>> {
     }
 }
 
-/// Commit an accepted rewrite as branch `aiaccel/<module>/<function>` (suffixed if taken).
-/// Takes an `Accepted` and nothing else: an unverified or slower rewrite cannot get here.
-pub fn commit(snap: &Snapshot, f: &crate::discover::Function, a: &crate::bench::Accepted, original_module: &str, note: Option<&str>) -> Result<(String, Oid)> {
-    let new = &a.verified.module_text;
-    let stats = crate::edit::Diff { path: &f.path, old: original_module, new }.stats();
-    let msg = crate::report::commit_message(f, a, &snap.head_short, stats);
-    let base = branch_name(f);
-    snap.commit_branch(&f.path, new.as_bytes(), &msg, &base, note)
-}
-
 /// The evidence note of `commit`, or of the nearest first-parent ancestor that has one (a
 /// branch may have commits on top of aiaccel's). Returns (annotated commit, note text).
 pub fn find_note(repo: &Repository, tip: Oid) -> Result<Option<(Oid, String)>> {
@@ -236,10 +229,78 @@ pub fn find_note(repo: &Repository, tip: Oid) -> Result<Option<(Oid, String)>> {
     Ok(None)
 }
 
-/// `aiaccel/<module>/<function>`, with characters git refuses replaced.
-pub fn branch_name(f: &crate::discover::Function) -> String {
-    let clean = |s: &str| -> String {
-        s.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.') { c } else { '-' }).collect::<String>().trim_matches('.').to_string()
-    };
-    format!("aiaccel/{}/{}", clean(&f.module), clean(&f.qualname))
+#[cfg(test)]
+mod tests {
+    //! `commit_branch` is private to the crate (branches come from `publish::commit` only), so
+    //! its test lives here rather than in tests/.
+    use super::Snapshot;
+    use std::path::Path;
+    use std::process::Command;
+
+    fn git(cwd: &Path, args: &[&str]) -> String {
+        let out = Command::new("git")
+            .args(["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false"])
+            .args(args)
+            .current_dir(cwd)
+            .output()
+            .expect("git");
+        assert!(out.status.success(), "git {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).to_string()
+    }
+
+    fn tree_bytes(base: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.file_name().unwrap() == ".git" {
+                continue;
+            }
+            let rel = p.strip_prefix(base).unwrap().to_string_lossy().to_string();
+            if p.is_dir() {
+                tree_bytes(base, &p, out);
+            } else {
+                out.push((rel, std::fs::read(&p).unwrap()));
+            }
+        }
+        out.sort();
+    }
+
+    fn snapshot_of_tree(root: &Path) -> Vec<(String, Vec<u8>)> {
+        let mut v = Vec::new();
+        tree_bytes(root, root, &mut v);
+        v
+    }
+
+    #[test]
+    fn commit_branch_builds_from_head_and_never_overwrites() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = &dir.path().join("repo");
+        std::fs::create_dir_all(root.join("pkg/sub")).unwrap();
+        git(root, &["init", "-q"]);
+        std::fs::write(root.join("pkg/a.py"), "x = 1\n").unwrap();
+        std::fs::write(root.join("pkg/sub/b.py"), "y = 2\n").unwrap();
+        std::fs::write(root.join("README"), "hi\n").unwrap();
+        git(root, &["add", "-A"]);
+        git(root, &["commit", "-q", "-m", "initial"]);
+        std::fs::write(root.join("pkg/a.py"), "x = 'dirty, uncommitted'\n").unwrap();
+        git(root, &["add", "README"]);
+        let before = snapshot_of_tree(root);
+        let status = git(root, &["status", "--porcelain"]);
+        let head = git(root, &["rev-parse", "HEAD"]);
+
+        let snap = Snapshot::open(root).unwrap();
+        assert_eq!(snap.read("pkg/a.py").unwrap(), b"x = 1\n", "reads HEAD, not the worktree");
+        let (b1, c1) = snap.commit_branch("pkg/sub/b.py", b"y = 3\n", "perf(b): test\n\nbody\n", "aiaccel/pkg.sub.b/f", None).unwrap();
+        assert_eq!(b1, "aiaccel/pkg.sub.b/f");
+        let (b2, c2) = snap.commit_branch("pkg/sub/b.py", b"y = 4\n", "perf(b): again\n", "aiaccel/pkg.sub.b/f", None).unwrap();
+        assert_eq!(b2, "aiaccel/pkg.sub.b/f-2");
+        assert_ne!(c1, c2);
+        assert_eq!(git(root, &["rev-parse", &b1]).trim(), c1.to_string(), "first branch kept");
+
+        assert_eq!(snapshot_of_tree(root), before);
+        assert_eq!(git(root, &["status", "--porcelain"]), status);
+        assert_eq!(git(root, &["rev-parse", "HEAD"]), head);
+        assert_eq!(git(root, &["show", &format!("{b1}:pkg/sub/b.py")]), "y = 3\n");
+        assert_eq!(git(root, &["show", &format!("{b1}:pkg/a.py")]), "x = 1\n", "the dirty edit did not leak");
+        assert_eq!(git(root, &["diff", "--name-only", head.trim(), &b1]).trim(), "pkg/sub/b.py");
+    }
 }

@@ -30,6 +30,13 @@ pub fn key(parts: &[&str]) -> String {
     h.finalize().iter().take(10).map(|b| format!("{b:02x}")).collect()
 }
 
+/// The key of a run: the repository's canonical root, its HEAD, the functions to do and the
+/// whole serialized config (every flag that changes results; see `cli`).
+pub fn run_key(config: &impl serde::Serialize, root: &str, head: &str, ids: &[String]) -> String {
+    let config = serde_json::to_string(config).unwrap_or_default();
+    key(&[root, head, &ids.join(","), &config])
+}
+
 pub fn entry_id(path: &str, qualname: &str) -> String {
     format!("{path}::{qualname}")
 }

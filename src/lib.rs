@@ -8,8 +8,11 @@
 //!   -> propose::Proposer         -> Candidate     (untrusted: a rule's or a model's rewrite)
 //!   -> verify::Verifier          -> Verified      (only verify can build one)
 //!   -> bench::Bencher            -> Accepted      (verified and measurably faster; only bench builds one)
-//!   -> git::commit_branch(&Accepted) -> a branch aiaccel/<module>/<function>
+//!   -> publish::commit(&Accepted) -> a branch aiaccel/<module>/<function>
 //! ```
+//!
+//! `pipeline` holds the per-function policy (which proposers, repairs, best choice, branch
+//! reuse) over a `pipeline::Session` that every command sets up the same way.
 //!
 //! Outcomes are data, failures are errors: a candidate that diverges, crashes or times out is a
 //! `Verdict`; an `Err` means aiaccel itself could not do its job (no Python, git refused, ...).
@@ -23,8 +26,10 @@ pub mod eval;
 pub mod git;
 pub mod journal;
 pub mod paths;
+pub mod pipeline;
 pub mod printer;
 pub mod propose;
+pub mod publish;
 pub mod pyast;
 pub mod python;
 pub mod report;

@@ -394,15 +394,13 @@ pub fn resolve(explicit: Option<&Path>, repo_root: &Path, printer: &Printer) -> 
     } else {
         (PathBuf::from("python3"), "python3".to_string())
     };
-    let interp = Interpreter::probe(&path, &source).with_context(|| {
-        format!("the Python interpreter from {source} ({}) does not work", path.display())
-    });
-    let interp = match interp {
+    let interp = match Interpreter::probe(&path, &source) {
         Ok(i) => i,
-        Err(e) if source == "--python" || source == "$AIACCEL_PYTHON" => {
-            return Err(e.context("hint: pass a working interpreter with --python PATH"));
+        Err(e) => {
+            // the hint goes into the headline's message, so that it prints after the cause
+            let hint = if source == "--python" || source == "$AIACCEL_PYTHON" { "pass a working interpreter with --python PATH" } else { "install python3, or pass --python PATH" };
+            return Err(e.context(format!("the Python interpreter from {source} ({}) does not work\nhint: {hint}", path.display())));
         }
-        Err(e) => return Err(e.context("hint: install python3, or pass --python PATH")),
     };
     if interp.has_accel_stack() {
         return Ok(interp);

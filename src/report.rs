@@ -155,18 +155,18 @@ fn first_line(s: &str) -> &str {
 
 /// `perf(signals): moving_average 14.2x via numba-njit-adapter` and the evidence body.
 pub fn commit_message(f: &Function, a: &Accepted, head: &str, diff_stats: (usize, usize)) -> String {
-    let v = &a.verified;
-    let e = &v.evidence;
-    let t = &a.timing;
+    let v = a.verified();
+    let e = v.evidence();
+    let t = a.timing();
     let scope = f.module.rsplit('.').next().unwrap_or(&f.module);
-    let mut m = format!("perf({scope}): {} {:.1}x via {}\n\n", f.qualname, t.speedup(), v.candidate.label);
+    let mut m = format!("perf({scope}): {} {:.1}x via {}\n\n", f.qualname, t.speedup(), v.candidate().label);
     m.push_str(&format!(
         "aiaccel rewrote `{}` ({}:{}) with {} (strategy: {}).\n\n",
         f.id(),
         f.path,
         f.line,
-        v.candidate.origin,
-        v.candidate.strategy.as_str()
+        v.candidate().origin,
+        v.candidate().strategy.as_str()
     ));
     m.push_str("Verification (differential: original vs rewrite, same inputs):\n");
     m.push_str(&format!(
@@ -209,7 +209,7 @@ pub fn commit_message(f: &Function, a: &Accepted, head: &str, diff_stats: (usize
         t.break_even_calls.map(|c| format!(" (paid back after {:.0} calls at the largest size)", c.ceil())).unwrap_or_default()
     ));
     m.push_str("\nAssumes (when the rewrite is NOT equivalent; check these):\n");
-    for l in v.candidate.assumes.lines() {
+    for l in v.candidate().assumes.lines() {
         m.push_str(&format!("  {l}\n"));
     }
     m.push_str(&format!("\nDiff: 1 file changed, {} insertions(+), {} deletions(-)\n", diff_stats.0, diff_stats.1));

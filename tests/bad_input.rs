@@ -93,6 +93,10 @@ fn missing_broken_and_numba_less_pythons_are_clear_errors() {
     let err = common::stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("does not work") && err.contains("hint:"), "{err}");
+    // the cause first, the hint last (not `error: hint: ...`)
+    assert!(err.lines().any(|l| l.starts_with("error: the Python interpreter from --python")) && !err.contains("error: hint"), "{err}");
+    assert!(err.find("does not work").unwrap() < err.find("hint:").unwrap(), "{err}");
+    assert!(err.trim_end().lines().last().unwrap().starts_with("hint: pass a working interpreter"), "{err}");
 
     let broken = repo.dir.path().join("broken-python");
     std::fs::write(&broken, "#!/bin/sh\necho 'Fatal Python error: init_fs_encoding' >&2\nexit 1\n").unwrap();
@@ -102,6 +106,8 @@ fn missing_broken_and_numba_less_pythons_are_clear_errors() {
     let err = common::stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("init_fs_encoding") && err.contains("hint:"), "{err}");
+    assert!(err.find("init_fs_encoding").unwrap() < err.find("hint:").unwrap(), "{err}");
+    assert!(err.trim_end().lines().last().unwrap().starts_with("hint: "), "{err}");
 
     // a bare venv: Python works, numpy and numba are missing
     let venv = repo.dir.path().join("bare-venv");

@@ -217,7 +217,7 @@ fn overlapping_kernel_rewrites_are_refused_not_applied() {
 #[test]
 fn lone_carriage_returns_are_refused_crlf_is_fine() {
     let cr = "def g(a):\r    return a\r\rdef f(xs):\r    t = 0\r    for x in xs:\r        t += x * 2.0\r    return t\r";
-    let err = discover::functions_in("mac.py", cr).err().expect("a CR-only module is refused");
+    let err = discover::functions_in("mac.py", cr).expect_err("a CR-only module is refused");
     assert!(err.contains("carriage return"), "{err}");
     assert!(discover::function_at("mac.py", cr, "f").is_err());
     assert!(exercise(cr).functions.is_empty());

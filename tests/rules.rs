@@ -60,3 +60,29 @@ fn examples_are_equivalent_under_the_verifier() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+#[test]
+fn a_misspelled_strategy_is_an_error_not_manual() {
+    let good = include_str!("../rules/AX001-numba-njit-adapter.toml");
+    assert_eq!(rules::parse_rule("AX001", good).unwrap().strategy, aiaccel::Strategy::Numba);
+    let typo = good.replacen("strategy = \"numba\"", "strategy = \"nunba\"", 1);
+    assert!(typo.contains("\"nunba\""), "the test's replacement did not apply");
+    let err = rules::parse_rule("AX001", &typo).unwrap_err().to_string();
+    assert!(err.contains("nunba") && err.contains("rules/AX001"), "{err}");
+}
+
+/// A rule must not fire on its own output: a rewrite run through the pipeline again (a rerun on
+/// a branch, a second rule pass) would otherwise stack adapter on adapter.
+#[test]
+fn no_rule_fires_on_its_own_output() {
+    for r in rules::all_rules() {
+        for ex in &r.examples {
+            let f = rules::example_function(&ex.before, &ex.function).unwrap();
+            let once = rules::apply(&r.code, &f, &ex.before).unwrap().unwrap_or_else(|why| panic!("{} does not fire on example {}: {why}", r.code, ex.name));
+            let module = aiaccel::edit::splice(&ex.before, &f, &once).unwrap();
+            let f2 = aiaccel::discover::function_at("example.py", &module, &ex.function).unwrap();
+            let twice = rules::apply(&r.code, &f2, &module).unwrap();
+            assert!(twice.is_err(), "{} fired on its own output for example {}:\n{module}\n--- became\n{}", r.code, ex.name, twice.unwrap());
+        }
+    }
+}

@@ -78,6 +78,40 @@ impl Timing {
     }
 }
 
+/// What benchmarking one verified candidate found. Only `Faster` carries an `Accepted`, so
+/// "accepted implies faster" is kept by the compiler.
+#[derive(Debug)]
+pub enum BenchOutcome {
+    Faster(Box<Accepted>),
+    /// Timed, but below `--min-speedup` or not faster in every interleaved round.
+    NotFaster { reason: String, timing: Timing },
+    /// The benchmark itself did not complete (crashed, timed out, no timings).
+    Failed { reason: String },
+    /// At a benchmark size the rewrite's result differed from the original's: not equivalent.
+    Diverged { message: String, counterexample: Option<crate::verify::Counterexample> },
+}
+
+impl BenchOutcome {
+    pub fn timing(&self) -> Option<&Timing> {
+        match self {
+            BenchOutcome::Faster(a) => Some(&a.timing),
+            BenchOutcome::NotFaster { timing, .. } => Some(timing),
+            BenchOutcome::Failed { .. } | BenchOutcome::Diverged { .. } => None,
+        }
+    }
+
+    /// The outcome as `check --json` prints it: `{"outcome": "faster" | "not_faster" | "failed", "reason"?}`.
+    pub fn verdict(&self) -> BenchVerdict {
+        match self {
+            BenchOutcome::Faster(_) => BenchVerdict::Faster,
+            BenchOutcome::NotFaster { reason, .. } => BenchVerdict::NotFaster { reason: reason.clone() },
+            BenchOutcome::Failed { reason } => BenchVerdict::Failed { reason: reason.clone() },
+            BenchOutcome::Diverged { message, counterexample } => BenchVerdict::Diverged { message: message.clone(), counterexample: counterexample.clone() },
+        }
+    }
+}
+
+/// The JSON shape of a `BenchOutcome`, without its timing.
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum BenchVerdict {
@@ -88,12 +122,22 @@ pub enum BenchVerdict {
     Diverged { message: String, counterexample: Option<crate::verify::Counterexample> },
 }
 
-/// A verified candidate that is measurably faster. Only `bench` builds one.
-#[derive(Debug, Clone)]
+/// A verified candidate that is measurably faster. Only `bench` builds one: the fields are
+/// private and there is no `Clone`.
+#[derive(Debug)]
 pub struct Accepted {
-    pub verified: Verified,
-    pub timing: Timing,
-    _sealed: (),
+    verified: Verified,
+    timing: Timing,
+}
+
+impl Accepted {
+    pub fn verified(&self) -> &Verified {
+        &self.verified
+    }
+
+    pub fn timing(&self) -> &Timing {
+        &self.timing
+    }
 }
 
 pub struct Bencher<'a> {
@@ -104,11 +148,12 @@ pub struct Bencher<'a> {
 }
 
 impl Bencher<'_> {
-    pub fn bench(&self, f: &Function, v: &Verified, captured: Option<&Path>) -> Result<(BenchVerdict, Option<Timing>, Option<Accepted>)> {
+    /// Time `v` against the original. `Err` only when aiaccel itself fails (cannot start Python).
+    pub fn bench(&self, f: &Function, v: Verified, captured: Option<&Path>) -> Result<BenchOutcome> {
         let s = &self.settings;
         let mut req = self.ws.base_request("bench", f);
         let o = req.as_object_mut().unwrap();
-        o.insert("cand_module".into(), json!(v.module_name));
+        o.insert("cand_module".into(), json!(v.module_name()));
         o.insert("captured_file".into(), json!(captured));
         o.insert("seed".into(), json!(self.seed));
         o.insert("target_s".into(), json!(s.target_s));
@@ -124,24 +169,20 @@ impl Bencher<'_> {
         let v_json = match out {
             ScriptOutcome::Reply(x) => x,
             ScriptOutcome::TimedOut { after, .. } => {
-                return Ok((BenchVerdict::Failed { reason: format!("benchmark ran past {:.0} s", after.as_secs_f64()) }, None, None))
+                return Ok(BenchOutcome::Failed { reason: format!("benchmark ran past {:.0} s", after.as_secs_f64()) })
             }
             ScriptOutcome::NoReply { status, stderr_tail } => {
-                return Ok((BenchVerdict::Failed { reason: format!("benchmark process died ({status}): {}", crate::python::tail(stderr_tail.trim(), 300)) }, None, None))
+                return Ok(BenchOutcome::Failed { reason: format!("benchmark process died ({status}): {}", crate::python::tail(stderr_tail.trim(), 300)) })
             }
         };
         if v_json["status"] == "diverged" {
-            return Ok((
-                BenchVerdict::Diverged {
-                    message: v_json["message"].as_str().unwrap_or("results differ at a benchmark size").to_string(),
-                    counterexample: serde_json::from_value(v_json["counterexample"].clone()).ok(),
-                },
-                None,
-                None,
-            ));
+            return Ok(BenchOutcome::Diverged {
+                message: v_json["message"].as_str().unwrap_or("results differ at a benchmark size").to_string(),
+                counterexample: serde_json::from_value(v_json["counterexample"].clone()).ok(),
+            });
         }
         if v_json["status"] != "ok" {
-            return Ok((BenchVerdict::Failed { reason: v_json["message"].as_str().unwrap_or("benchmark failed").to_string() }, None, None));
+            return Ok(BenchOutcome::Failed { reason: v_json["message"].as_str().unwrap_or("benchmark failed").to_string() });
         }
         let sizes: Vec<SizeTiming> = v_json["sizes"]
             .as_array()
@@ -167,30 +208,25 @@ impl Bencher<'_> {
         });
         let timing = Timing { sizes, compile_s, import_s: v_json["import_s"].as_f64().unwrap_or(0.0), break_even_calls, checked_sizes: v_json["checked_sizes"].as_u64().unwrap_or(0) as usize };
         let Some(last) = last else {
-            return Ok((BenchVerdict::Failed { reason: "no timings".into() }, None, None));
+            return Ok(BenchOutcome::Failed { reason: "no timings".into() });
         };
         let slowest_round = last.ratios.iter().cloned().fold(f64::INFINITY, f64::min);
-        let verdict = if last.speedup < s.min_speedup {
-            BenchVerdict::NotFaster { reason: format!("{:.2}x at the largest size is below --min-speedup {:.2}", last.speedup, s.min_speedup) }
+        Ok(if last.speedup < s.min_speedup {
+            BenchOutcome::NotFaster { reason: format!("{:.2}x at the largest size is below --min-speedup {:.2}", last.speedup, s.min_speedup), timing }
         } else if slowest_round < 1.0 {
-            BenchVerdict::NotFaster { reason: format!("median {:.2}x but one interleaved round was slower ({:.2}x): not a consistent win", last.speedup, slowest_round) }
+            BenchOutcome::NotFaster { reason: format!("median {:.2}x but one interleaved round was slower ({:.2}x): not a consistent win", last.speedup, slowest_round), timing }
         } else if let Some(real) = timing.real().filter(|r| r.speedup < 1.0 && !s.accept_at_scale) {
             // a speedup the user would not see at their own call sizes is not a speedup
             let above = timing.scaled().find(|t| t.speedup >= s.min_speedup).map(|t| t.size.clone()).unwrap_or_else(|| last.size.clone());
-            BenchVerdict::NotFaster {
-                reason: format!(
-                    "{:.2}x at the repo's own call size ({}) but {:.2}x at n={}: faster only above size {above} (--accept-at-scale accepts it)",
-                    real.speedup, real.inputs, last.speedup, last.size
-                ),
-            }
+            let reason = format!(
+                "{:.2}x at the repo's own call size ({}) but {:.2}x at n={}: faster only above size {above} (--accept-at-scale accepts it)",
+                real.speedup, real.inputs, last.speedup, last.size
+            );
+            BenchOutcome::NotFaster { reason, timing }
         } else {
-            BenchVerdict::Faster
-        };
-        let accepted = matches!(verdict, BenchVerdict::Faster).then(|| {
-            let mut verified = v.clone();
-            verified.evidence.bench_checked_sizes = timing.checked_sizes;
-            Accepted { verified, timing: timing.clone(), _sealed: () }
-        });
-        Ok((verdict, Some(timing), accepted))
+            let mut v = v;
+            v.set_bench_checked_sizes(timing.checked_sizes);
+            BenchOutcome::Faster(Box::new(Accepted { verified: v, timing }))
+        })
     }
 }

@@ -2,34 +2,13 @@
 //! configurations and write the JSON report, a markdown table and an SVG plot.
 //! Exit 0, or 1 when `--compare` finds a regression or a wrong rewrite was accepted.
 
-use crate::cli::EvalArgs;
-use crate::eval::{self, render, EvalReport, Options};
+use crate::cli::EvalConfig;
+use crate::eval::{self, render, EvalReport};
 use crate::printer::Printer;
 use anyhow::{Context, Result};
 
-pub fn run(args: EvalArgs, printer: &Printer) -> Result<i32> {
-    let mut configs = args.configs.clone();
-    if args.no_llm {
-        configs.retain(|c| c != "llm" && c != "full");
-    }
-    let opts = Options {
-        corpus: args.corpus.clone(),
-        configs,
-        sizes: args.sizes.clone(),
-        only: args.only.clone(),
-        model: args.model.clone(),
-        llm_functions: args.llm_functions,
-        kernel_mode: !args.llm_whole_function,
-        python: args.py.python.clone(),
-        min_speedup: args.min_speedup,
-        limits: args.sandbox.limits(),
-    };
-    for s in &opts.sizes {
-        if !["small", "medium", "large"].contains(&s.as_str()) {
-            anyhow::bail!("unknown size {s:?}\nhint: --sizes takes small, medium and large");
-        }
-    }
-    let report = eval::run(&opts, printer)?;
+pub fn run(args: EvalConfig, printer: &Printer) -> Result<i32> {
+    let report = eval::run(&args, printer)?;
     let json_path = args.json.clone().unwrap_or_else(|| {
         let results = args.corpus.parent().map(|p| p.join("results")).unwrap_or_else(|| "results".into());
         results.join(format!("{}.json", report.date))

@@ -15,14 +15,14 @@ use anyhow::Result;
 pub fn run(cli: Cli) -> Result<i32> {
     let printer = Printer::new(cli.quiet);
     match cli.command {
-        Command::Rewrite(a) => rewrite::run(a, &printer),
-        Command::Check(a) => check::run(a, &printer),
+        Command::Rewrite(a) => rewrite::run(a.config()?, &printer),
+        Command::Check(a) => check::run(a.config()?, &printer),
         Command::Rules => rules::list(),
         Command::Rule { code, apply: None } => rules::show(&code),
         Command::Rule { code, apply: Some(target) } => rules::apply(&code, &target),
         Command::Doctor(a) => doctor::run(a, &printer),
-        Command::Eval(a) => eval::run(a, &printer),
-        Command::Verify(a) => verify_branch::run(a, &printer),
+        Command::Eval(a) => eval::run(a.config()?, &printer),
+        Command::Verify(a) => verify_branch::run(a.config()?, &printer),
         Command::Model { action } => match action {
             ModelAction::List => crate::propose::local_model::model_list(),
             ModelAction::Fetch { name } => crate::propose::local_model::model_fetch(name.as_deref(), &printer),

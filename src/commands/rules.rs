@@ -7,7 +7,7 @@ pub fn list() -> Result<i32> {
     for r in rules::all_rules() {
         let what = r.what.split_whitespace().collect::<Vec<_>>().join(" ");
         let short: String = what.split(". ").next().unwrap_or("").chars().take(100).collect();
-        println!("{}  {:<22} {:<15} {}", r.code, r.name, r.strategy, short);
+        println!("{}  {:<22} {:<15} {}", r.code, r.name, r.strategy.as_str(), short);
     }
     Ok(0)
 }
@@ -17,7 +17,7 @@ pub fn show(code: &str) -> Result<i32> {
         let known: Vec<String> = rules::all_rules().iter().map(|r| format!("{} {}", r.code, r.name)).collect();
         bail!("no rule {code:?}\nhint: known rules: {}", known.join(", "));
     };
-    println!("{} {} ({})\n", r.code, r.name, r.strategy);
+    println!("{} {} ({})\n", r.code, r.name, r.strategy.as_str());
     println!("What it does:\n{}\n", r.what.trim());
     println!("Why it is faster:\n{}\n", r.why.trim());
     println!("Assumes (when the rewrite is NOT equivalent):\n{}\n", r.assumes.trim());

@@ -6,16 +6,16 @@
 //! The original is read from the commit the evidence names as base; the candidate is the
 //! branch tip's file, so hand edits made on the branch after aiaccel are what gets checked.
 
-use crate::cli::VerifyBranchArgs;
+use crate::cli::VerifyBranchConfig;
 use crate::git::{self, Snapshot};
+use crate::pipeline::Session;
 use crate::printer::Printer;
 use crate::propose::{Candidate, Origin, Strategy};
-use crate::verify::{Replay, Verdict, Verifier, Workspace};
+use crate::verify::{Replay, Verdict, VerifyOutcome};
 use anyhow::{anyhow, bail, Context, Result};
-use std::time::Duration;
 
-pub fn run(args: VerifyBranchArgs, printer: &Printer) -> Result<i32> {
-    let cwd = std::env::current_dir()?;
+pub fn run(args: VerifyBranchConfig, printer: &Printer) -> Result<i32> {
+    let cwd = args.session.repo.clone();
     let tip_snap = Snapshot::open_at(&cwd, Some(&args.branch))?;
     let tip = tip_snap.head;
     let Some((annotated, note)) = git::find_note(&tip_snap.repo, tip)? else {
@@ -49,13 +49,13 @@ pub fn run(args: VerifyBranchArgs, printer: &Printer) -> Result<i32> {
     if tip != annotated {
         printer.step(format!("  the branch has commits on top of aiaccel's {}; checking the tip", &annotated.to_string()[..10]));
     }
-    let interp = crate::python::resolve(args.py.python.as_deref(), &base.root, printer)?;
-    let mut ws = Workspace::new(&base)?;
-    ws.limits = args.sandbox.limits();
+    let mut session = Session::start(base, &args.session, printer)?;
+    // the comparison rules the branch was accepted under, not the project's current ones
+    session.verify = crate::verify::Settings { timeout: session.verify.timeout, ..replay.settings() };
     let captured = match &replay.captured_hex {
         Some(h) => {
             let bytes = hex::decode(h).context("the note's captured inputs are not hex")?;
-            let p = ws.scratch().join("replay-captured.pkl");
+            let p = session.ws.scratch().join("replay-captured.pkl");
             std::fs::write(&p, bytes)?;
             Some(p)
         }
@@ -66,8 +66,6 @@ pub fn run(args: VerifyBranchArgs, printer: &Printer) -> Result<i32> {
             None
         }
     };
-    let settings = crate::verify::Settings { timeout: Duration::from_secs(args.sandbox.timeout), ..replay.settings() };
-    let verifier = Verifier { interp: &interp, ws: &ws, settings };
     let cand = Candidate {
         origin: Origin::User { path: format!("{}:{}", args.branch, replay.path) },
         strategy: Strategy::Manual,
@@ -75,9 +73,10 @@ pub fn run(args: VerifyBranchArgs, printer: &Printer) -> Result<i32> {
         source: String::new(),
         assumes: String::new(),
     };
-    let (verdict, _) = match verifier.verify_module(&f, candidate_src, &cand, captured.as_deref())? {
-        Ok(x) => x,
-        Err(u) => bail!("cannot replay {}: {}", args.branch, u.message()),
+    let verdict = match session.verifier().verify_module(&f, candidate_src, &cand, captured.as_deref())? {
+        VerifyOutcome::Equivalent(v) => v.verdict().clone(),
+        VerifyOutcome::Rejected(verdict) => verdict,
+        VerifyOutcome::Unverifiable(u) => bail!("cannot replay {}: {}", args.branch, u.message()),
     };
     match &verdict {
         Verdict::Equivalent { cases, captured, .. } => {

@@ -31,8 +31,7 @@ const IO_PREFIXES: &[&str] = &[
 const RANDOM_PREFIXES: &[&str] = &["random.", "np.random.", "numpy.random.", "time.", "datetime.", "uuid."];
 
 pub fn facts(body: &[Stmt]) -> Facts {
-    let mut f = Facts::default();
-    f.loop_depth = loop_depth(body);
+    let mut f = Facts { loop_depth: loop_depth(body), ..Default::default() };
     pyast::walk_stmts(body, &mut |s| match s {
         Stmt::For(_) | Stmt::While(_) => f.loops += 1,
         Stmt::AsyncFor(_) | Stmt::AsyncWith(_) | Stmt::AsyncFunctionDef(_) => {

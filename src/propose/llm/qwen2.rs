@@ -62,7 +62,7 @@ impl Qwen2 {
         let n_layer = md("qwen2.block_count")?.to_u32()? as usize;
         let eps = md("qwen2.attention.layer_norm_rms_epsilon")?.to_f32()?;
         let rope_base = md("qwen2.rope.freq_base").and_then(|v| v.to_f32()).unwrap_or(10_000.0);
-        if n_head % n_kv_head != 0 {
+        if !n_head.is_multiple_of(n_kv_head) {
             candle_core::bail!("{n_head} query heads do not group over {n_kv_head} KV heads");
         }
         let head_dim = dim / n_head;

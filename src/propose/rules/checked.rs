@@ -287,7 +287,8 @@ impl Ck<'_> {
             Stmt::AugAssign(a) => {
                 let keep = pyast::name_of(&a.target).is_some_and(|n| opts.keep_reductions.contains(n));
                 match op_name(&a.op) {
-                    Some(op) if !keep && !(self.small(&a.target, 0) && self.small(&a.value, 0) && matches!(a.op, ast::Operator::Add | ast::Operator::Sub)) => {
+                    // `i += 1` on small values stays plain, like `i + 1`
+                    Some(op) if !(keep || self.small(&a.target, 0) && self.small(&a.value, 0) && matches!(a.op, ast::Operator::Add | ast::Operator::Sub)) => {
                         // `t[i] += v` -> `t[i] = _aiaccel_add(t[i], v)`: the index is evaluated
                         // twice, which is the same for the side-effect-free indices of kernels
                         let t = self.render(&a.target);

@@ -260,7 +260,7 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
             // the original's arithmetic on array elements yields NumPy scalars (np.float64, not
             // float): the kernel's Python scalar becomes the same NumPy type
             Some(arrays) => {
-                lines.push(format!("if type(_r) in (int, float, complex):"));
+                lines.push("if type(_r) in (int, float, complex):".to_string());
                 lines.push(format!("    _r = _aiaccel_np.result_type({}).type(_r)", arrays.join(", ")));
                 lines.push("return _r".into());
             }
@@ -294,11 +294,7 @@ fn divisions_all_numpy(body: &[Stmt], params: &[ParamPlan]) -> bool {
     let is_numpy = |e: &Expr, arrays: &BTreeSet<String>, locals: &BTreeSet<String>| -> bool {
         let mut found = false;
         pyast::walk_expr(e, &mut |x| match x {
-            Expr::Subscript(s) => {
-                if adapter::subscript_base(&s.value).is_some_and(|b| arrays.contains(b)) {
-                    found = true;
-                }
-            }
+            Expr::Subscript(s) if adapter::subscript_base(&s.value).is_some_and(|b| arrays.contains(b)) => found = true,
             Expr::Name(n) if locals.contains(n.id.as_str()) => found = true,
             _ => {}
         });

@@ -12,7 +12,7 @@ pub use adapter::HELPERS;
 
 use super::{Candidate, Origin, ProposeContext, Proposer, Strategy};
 use crate::discover::Function;
-use crate::pyast;
+use crate::pyast::{self, ast};
 use anyhow::{anyhow, Result};
 use serde::Deserialize;
 
@@ -22,7 +22,7 @@ use serde::Deserialize;
 pub struct RuleDoc {
     pub code: String,
     pub name: String,
-    pub strategy: String,
+    pub strategy: Strategy,
     pub what: String,
     pub why: String,
     pub assumes: String,
@@ -56,23 +56,37 @@ pub struct NoFire {
     pub reason: String,
 }
 
-const RULE_FILES: &[(&str, &str)] = &[
-    ("AX001", include_str!("../../../rules/AX001-numba-njit-adapter.toml")),
-    ("AX002", include_str!("../../../rules/AX002-numba-prange.toml")),
-    ("AX010", include_str!("../../../rules/AX010-numpy-reduction.toml")),
-    ("AX011", include_str!("../../../rules/AX011-numpy-elementwise.toml")),
+/// A rule's transformation: the candidate source, or why the rule does not fire.
+type Build = fn(&Function, &str, &ast::StmtFunctionDef) -> Result<String, String>;
+
+/// One row of the registry: the rule's code, its documentation file and its transformation.
+struct Rule {
+    code: &'static str,
+    doc: &'static str,
+    build: Build,
+}
+
+/// The registry: every rule, in the order the engine tries them. Adding a rule is one row here
+/// (its TOML file and its transformation); nothing else lists the rules.
+const RULES: &[Rule] = &[
+    Rule { code: "AX001", doc: include_str!("../../../rules/AX001-numba-njit-adapter.toml"), build: |f, src, def| kernel::build(f, src, def, &kernel::KernelOptions { parallel: false }) },
+    Rule { code: "AX002", doc: include_str!("../../../rules/AX002-numba-prange.toml"), build: |f, src, def| kernel::build(f, src, def, &kernel::KernelOptions { parallel: true }) },
+    Rule { code: "AX010", doc: include_str!("../../../rules/AX010-numpy-reduction.toml"), build: |f, src, def| vectorize::build(f, src, def, vectorize::Kind::Reduction) },
+    Rule { code: "AX011", doc: include_str!("../../../rules/AX011-numpy-elementwise.toml"), build: |f, src, def| vectorize::build(f, src, def, vectorize::Kind::Elementwise) },
 ];
+
+/// Parse one rule document (its TOML text); `code` is the code the registry files it under.
+pub fn parse_rule(code: &str, text: &str) -> Result<RuleDoc> {
+    let doc: RuleDoc = toml::from_str(text).map_err(|e| anyhow!("rules/{code}: {e}"))?;
+    if doc.code != code {
+        return Err(anyhow!("rules/{code}: the file says code = {:?}", doc.code));
+    }
+    Ok(doc)
+}
 
 /// All rule documents, parsed. Panics on a malformed rule file (they are compiled in and tested).
 pub fn all_rules() -> Vec<RuleDoc> {
-    RULE_FILES
-        .iter()
-        .map(|(code, text)| {
-            let doc: RuleDoc = toml::from_str(text).unwrap_or_else(|e| panic!("rules/{code}: {e}"));
-            assert_eq!(&doc.code, code, "rule file code mismatch");
-            doc
-        })
-        .collect()
+    RULES.iter().map(|r| parse_rule(r.code, r.doc).unwrap_or_else(|e| panic!("{e}"))).collect()
 }
 
 pub fn rule(code: &str) -> Option<RuleDoc> {
@@ -81,15 +95,10 @@ pub fn rule(code: &str) -> Option<RuleDoc> {
 
 /// Apply one rule to one function. `Ok(None)`: the rule does not fire (with the reason).
 pub fn apply(code: &str, f: &Function, module_src: &str) -> Result<Result<String, String>> {
+    let Some(rule) = RULES.iter().find(|r| r.code == code) else { return Err(anyhow!("no rule {code}")) };
     let module = pyast::parse_module(module_src, &f.path).map_err(|e| anyhow!(e))?;
     let def = crate::edit::find_def(&module, f).ok_or_else(|| anyhow!("`{}` not found in {}", f.qualname, f.path))?;
-    let out = match code {
-        "AX001" => kernel::build(f, module_src, def, &kernel::KernelOptions { parallel: false }),
-        "AX002" => kernel::build(f, module_src, def, &kernel::KernelOptions { parallel: true }),
-        "AX010" => vectorize::build(f, module_src, def, vectorize::Kind::Reduction),
-        "AX011" => vectorize::build(f, module_src, def, vectorize::Kind::Elementwise),
-        other => return Err(anyhow!("no rule {other}")),
-    };
+    let out = (rule.build)(f, module_src, def);
     Ok(match out {
         Ok(text) => match pyast::parse_module(&text, "<rewrite>") {
             Ok(_) => Ok(text),
@@ -123,17 +132,6 @@ impl Default for RuleEngine {
     }
 }
 
-fn strategy_of(s: &str) -> Strategy {
-    match s {
-        "numba" => Strategy::Numba,
-        "numba-parallel" => Strategy::NumbaParallel,
-        "vectorize" => Strategy::Vectorize,
-        "cupy" => Strategy::Cupy,
-        "parallel" => Strategy::Parallel,
-        _ => Strategy::Manual,
-    }
-}
-
 impl Proposer for RuleEngine {
     fn name(&self) -> String {
         "rules".into()
@@ -146,7 +144,7 @@ impl Proposer for RuleEngine {
             match apply(&r.code, ctx.function, ctx.module_source)? {
                 Ok(source) => out.push(Candidate {
                     origin: Origin::Rule { code: r.code.clone(), name: r.name.clone() },
-                    strategy: strategy_of(&r.strategy),
+                    strategy: r.strategy,
                     label: r.name.clone(),
                     source,
                     assumes: r.assumes.trim().to_string(),

@@ -43,8 +43,8 @@ impl<'a> LoopCtx<'a> {
     /// for i in range(len(d)):
     ///     t += d[i] * d[i] * d[i]   # degree 3: near 2**21 the product already leaves int64
     /// ```
-    fn note(&mut self, e: &Expr, src: &str) {
-        self.degree = self.degree.max(int_degree(e, src, &mut self.int_consts));
+    fn note(&mut self, e: &Expr) {
+        self.degree = self.degree.max(int_degree(e, &mut self.int_consts));
         let params = self.params;
         pyast::walk_expr(e, &mut |x| {
             if let Some(n) = pyast::name_of(x) {
@@ -238,8 +238,8 @@ impl<'a> LoopCtx<'a> {
 /// The degree of `e` as a polynomial in its inputs, counting every operand as an int (an
 /// over-estimate where floats take part, which only makes the guard stricter). Int literals
 /// other than 0 and ±1 count as inputs and are collected into `consts`.
-fn int_degree(e: &Expr, src: &str, consts: &mut BTreeSet<String>) -> u32 {
-    let mut d = |x: &Expr| int_degree(x, src, consts);
+fn int_degree(e: &Expr, consts: &mut BTreeSet<String>) -> u32 {
+    let mut d = |x: &Expr| int_degree(x, consts);
     match e {
         Expr::Constant(c) => match &c.value {
             ast::Constant::Int(v) => {
@@ -363,7 +363,7 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, kind: K
                 if !has_array(&v) {
                     continue;
                 }
-                cx.note(elt, module_src);
+                cx.note(elt);
                 let indent = &module_src[pyast::line_start(module_src, pyast::range(s).start)..pyast::range(s).start];
                 let text = format!("_n = {}\n{indent}{out}.extend({}.tolist())\n", cx.length, v);
                 let r = pyast::line_start(module_src, pyast::range(s).start) + indent.len()..pyast::line_end(module_src, pyast::range(s).end);
@@ -392,7 +392,7 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, kind: K
                 if !has_array(&v) {
                     continue;
                 }
-                cx.note(&lc.elt, module_src);
+                cx.note(&lc.elt);
                 // `_n` is bound by an assignment expression so the comprehension can sit anywhere
                 let text = format!("{}.tolist()", v.replacen("[:_n]", &format!("[:(_n := {})]", cx.length), 1));
                 rewrites.push(Rewrite { range: pyast::range(lc), text });
@@ -485,14 +485,14 @@ fn reduction_stmt(s: &Stmt, cx: &mut LoopCtx<'_>, src: &str, accs: &BTreeSet<Str
         Stmt::AugAssign(a) if matches!(a.op, ast::Operator::Add | ast::Operator::Sub) => {
             let acc = pyast::name_of(&a.target)?;
             let op = if matches!(a.op, ast::Operator::Add) { "+=" } else { "-=" };
-            cx.note(&a.value, src);
+            cx.note(&a.value);
             Some(format!("{acc} {op} {}", sum_of(&a.value, cx, src, accs)?))
         }
         Stmt::Assign(a) if a.targets.len() == 1 => {
             let acc = pyast::name_of(&a.targets[0])?;
             match a.value.as_ref() {
                 Expr::BinOp(b) if matches!(b.op, ast::Operator::Add) && pyast::name_of(&b.left) == Some(acc) => {
-                    cx.note(&b.right, src);
+                    cx.note(&b.right);
                     Some(format!("{acc} = {acc} + {}", sum_of(&b.right, cx, src, accs)?))
                 }
                 Expr::Call(c) if c.args.len() == 2 && c.keywords.is_empty() && pyast::name_of(&c.args[0]) == Some(acc) => {
@@ -504,7 +504,7 @@ fn reduction_stmt(s: &Stmt, cx: &mut LoopCtx<'_>, src: &str, accs: &BTreeSet<Str
                     if !has_array(&v) {
                         return None;
                     }
-                    cx.note(&c.args[1], src);
+                    cx.note(&c.args[1]);
                     cx.uses_minmax = true;
                     Some(format!("{acc} = {f}({acc}, _aiaccel_np.{f}({v}).item())"))
                 }

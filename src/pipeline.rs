@@ -1,0 +1,420 @@
+//! The per-function pipeline as a library: a `Session` (snapshot, interpreter, workspace,
+//! comparison settings, captured calls: set up once per command) and `process`, which takes one
+//! `Function` through propose -> verify -> bench and returns a `FunctionOutcome`.
+//!
+//! This is the one place that holds the policy, for `rewrite`, `check`, `verify` and `eval`
+//! alike:
+//!
+//! - proposers run in order; a fallback proposer (the model) runs only when no earlier one got
+//!   a rewrite accepted, and only while the run's fallback budget lasts (one unit per function);
+//! - a rejected candidate may be repaired by its proposer, up to `REPAIR_ROUNDS` rounds, except
+//!   after a timeout (a repair would only time out again);
+//! - an `Unverifiable` function (its original raises, is nondeterministic, ...) is skipped at once;
+//! - of the accepted rewrites, the one an earlier run of the same HEAD already committed is
+//!   kept (benchmark noise must not churn branches), else the fastest.
+//!
+//! It never commits: publishing a branch is the command's step (`Session::publish`), so `eval`
+//! can score the same outcomes without making branches. It never touches the user's worktree.
+
+use crate::bench::{self, Accepted, BenchOutcome, Bencher};
+use crate::cli::{LlmArgs, SessionConfig};
+use crate::discover::{Function, FunctionKind};
+use crate::git::Snapshot;
+use crate::printer::Printer;
+use crate::propose::{Candidate, ProposeContext, Proposer};
+use crate::python::Interpreter;
+use crate::report::{CandidateReport, FunctionReport, Status};
+use crate::verify::{self, Captured, Evidence, Unverifiable, Verdict, Verifier, VerifyOutcome, Workspace};
+use anyhow::{Context, Result};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// How many times a proposer may repair its own rejected candidate.
+pub const REPAIR_ROUNDS: usize = 2;
+
+/// Everything a command sets up once and every function's processing shares.
+pub struct Session {
+    pub snap: Snapshot,
+    pub interp: Interpreter,
+    pub ws: Workspace,
+    /// Comparison settings: `[tool.aiaccel]` of the snapshot over the defaults, `--timeout`.
+    pub verify: verify::Settings,
+    pub bench: bench::Settings,
+    /// Real calls recorded from the repo's tests (`capture`), if any were captured.
+    pub captured: Option<Captured>,
+    /// Warnings from setting up (a malformed `[tool.aiaccel]`); the command shows them.
+    pub warnings: Vec<String>,
+    /// Whether accepted rewrites become branches: then a branch an earlier run committed for the
+    /// same HEAD is preferred (false for dry runs and eval, which make none).
+    pub branches: bool,
+    modules: BTreeMap<String, String>,
+}
+
+impl Session {
+    /// Open the repository at `cfg.repo` (its HEAD) and set up the session on it.
+    pub fn open(cfg: &SessionConfig, printer: &Printer) -> Result<Session> {
+        let snap = Snapshot::open(&cfg.repo)?;
+        Session::start(snap, cfg, printer)
+    }
+
+    /// Set up a session on an already opened snapshot: the interpreter (checked for numpy and
+    /// numba), a workspace with the sandbox limits (`--unsafe-no-sandbox` honoured), the
+    /// project's comparison settings and the benchmark settings. Captures nothing yet.
+    pub fn start(snap: Snapshot, cfg: &SessionConfig, printer: &Printer) -> Result<Session> {
+        let interp = crate::python::resolve(cfg.python.as_deref(), &snap.root, printer)?;
+        let mut ws = Workspace::new(&snap)?;
+        ws.limits = cfg.sandbox.limits();
+        ws.sandboxed = !cfg.sandbox.unsafe_no_sandbox;
+        let (project, warning) = verify::Settings::for_snapshot(&snap);
+        Ok(Session {
+            verify: verify::Settings { timeout: Duration::from_secs(cfg.sandbox.timeout), ..project },
+            bench: bench::Settings { min_speedup: cfg.min_speedup, accept_at_scale: cfg.accept_at_scale, ..Default::default() },
+            warnings: warning.into_iter().collect(),
+            snap,
+            interp,
+            ws,
+            captured: None,
+            branches: false,
+            modules: BTreeMap::new(),
+        })
+    }
+
+    /// Run the repo's tests once, recording calls of `targets` (kept in `self.captured`).
+    pub fn capture(&mut self, targets: &[&Function], timeout: Duration) -> Result<&Captured> {
+        let c = verify::capture(&self.interp, &self.ws, &self.snap, targets, timeout)?;
+        Ok(self.captured.insert(c))
+    }
+
+    /// The captured-calls file of `f` and how many calls it holds.
+    pub fn captured_for(&self, f: &Function) -> (Option<PathBuf>, usize) {
+        match &self.captured {
+            Some(c) => (c.file_for(f), c.counts.get(&verify::capture_id(f)).copied().unwrap_or(0)),
+            None => (None, 0),
+        }
+    }
+
+    pub fn verifier(&self) -> Verifier<'_> {
+        Verifier { interp: &self.interp, ws: &self.ws, settings: self.verify.clone() }
+    }
+
+    pub fn bencher(&self) -> Bencher<'_> {
+        Bencher { interp: &self.interp, ws: &self.ws, settings: self.bench.clone(), seed: self.verify.seed }
+    }
+
+    /// The text of the module at `path` in the snapshot (read once).
+    pub fn module_source(&mut self, path: &str) -> Result<String> {
+        if let Some(s) = self.modules.get(path) {
+            return Ok(s.clone());
+        }
+        let s = String::from_utf8(self.snap.read(path)?).context("module is not UTF-8")?;
+        self.modules.insert(path.to_string(), s.clone());
+        Ok(s)
+    }
+
+    /// Commit `best` as a branch with its evidence note. Returns the branch made (or reused).
+    pub fn publish(&mut self, f: &Function, best: &Accepted) -> Result<String> {
+        let src = self.module_source(&f.path)?;
+        let (captured, _) = self.captured_for(f);
+        crate::publish::publish(&self.snap, f, best, &src, &self.verify, captured.as_deref())
+    }
+}
+
+/// The proposers of a run, in order, and what is left of the fallback proposers' budget.
+pub struct Proposers {
+    list: Vec<Box<dyn Proposer>>,
+    /// Functions a fallback proposer (the model) may still be asked about.
+    fallback_budget: usize,
+}
+
+impl Proposers {
+    pub fn new(list: Vec<Box<dyn Proposer>>, fallback_budget: usize) -> Proposers {
+        Proposers { list, fallback_budget }
+    }
+
+    pub fn push(&mut self, p: Box<dyn Proposer>) {
+        self.list.push(p);
+    }
+
+    /// Per-proposer counters for the run summary (the model's tokens, tok/s, model time).
+    pub fn stats(&self) -> BTreeMap<String, serde_json::Value> {
+        self.list.iter().filter_map(|p| p.stats().map(|s| (p.name(), s))).collect()
+    }
+}
+
+/// The model's proposer as the flags choose it: an endpoint (`--llm-url`), a local GGUF or a
+/// shipped model by name (`--model`), or the default model (fetched on first use).
+/// `Ok(None)`: no model to run.
+pub fn model_proposer(llm: &LlmArgs, printer: &Printer) -> Result<Option<Box<dyn Proposer>>> {
+    use crate::propose::local_model;
+    match &llm.llm_url {
+        Some(url) => local_model::proposer_from_endpoint(url, &llm.llm_model, !llm.llm_whole_function, llm.llm_samples, printer).map(Some),
+        None => local_model::proposer_from_args(llm.model.as_deref(), !llm.llm_whole_function, llm.llm_samples, printer),
+    }
+}
+
+/// Where `process` says what it is doing: a progress bar's message and lines above it.
+pub trait Reporter {
+    /// What is happening now ("f (verifying numba-njit-adapter)").
+    fn working(&self, msg: String);
+    /// A line for people (a proposer's failure), printed without tearing a bar.
+    fn line(&self, msg: String);
+}
+
+/// A `Reporter` on a progress bar of the printer.
+pub struct BarReporter<'a> {
+    pub bar: &'a indicatif::ProgressBar,
+    pub printer: &'a Printer,
+}
+
+impl Reporter for BarReporter<'_> {
+    fn working(&self, msg: String) {
+        self.bar.set_message(msg);
+    }
+    fn line(&self, msg: String) {
+        self.printer.line(self.bar, msg);
+    }
+}
+
+/// What was tried on a function: each candidate's report, and the evidence of the first one
+/// found equivalent (kept for the report even when none was faster).
+#[derive(Debug, Default)]
+pub struct Tried {
+    pub candidates: Vec<CandidateReport>,
+    pub evidence: Option<Evidence>,
+}
+
+/// Why a function was not tried (or not to the end).
+#[derive(Debug)]
+pub enum SkipReason {
+    /// A method taking `self`: no instances to test it on.
+    Method,
+    /// The function itself cannot be verified (not any candidate's fault).
+    Unverifiable(Unverifiable),
+    /// No proposer had a rewrite; the proposers' own failures, if any.
+    NothingProposed { failures: Vec<String> },
+}
+
+impl SkipReason {
+    pub fn message(&self) -> String {
+        match self {
+            SkipReason::Method => "a method taking `self`: aiaccel cannot build instances to test it yet".into(),
+            SkipReason::Unverifiable(u) => format!("cannot be verified: {}", u.message()),
+            SkipReason::NothingProposed { failures } => {
+                format!("no rule or model proposed a rewrite{}", if failures.is_empty() { String::new() } else { format!(" ({})", failures.join("; ")) })
+            }
+        }
+    }
+}
+
+/// What became of one function.
+#[derive(Debug)]
+pub enum FunctionOutcome {
+    /// The best accepted rewrite (to be published), and everything tried.
+    Accepted { best: Box<Accepted>, tried: Tried },
+    /// Candidates were proposed, none both equivalent and faster.
+    Rejected { tried: Tried },
+    Skipped { reason: SkipReason, tried: Tried },
+}
+
+impl FunctionOutcome {
+    pub fn tried(&self) -> &Tried {
+        match self {
+            FunctionOutcome::Accepted { tried, .. } | FunctionOutcome::Rejected { tried } | FunctionOutcome::Skipped { tried, .. } => tried,
+        }
+    }
+
+    /// The report entry (`--json`'s `functions[]`), with no branch yet.
+    pub fn report(&self, f: &Function, captured_calls: usize) -> FunctionReport {
+        let tried = self.tried();
+        let mut fr = FunctionReport {
+            path: f.path.clone(),
+            function: f.qualname.clone(),
+            line: f.line,
+            status: Status::Rejected,
+            reason: String::new(),
+            strategy: None,
+            origin: None,
+            speedup: None,
+            branch: None,
+            captured_calls,
+            candidates: tried.candidates.clone(),
+            evidence: tried.evidence.clone(),
+        };
+        match self {
+            FunctionOutcome::Accepted { best, .. } => {
+                let v = best.verified();
+                fr.status = Status::Accepted;
+                fr.speedup = Some(best.timing().speedup());
+                fr.origin = Some(v.candidate().origin.to_string());
+                fr.strategy = Some(v.candidate().strategy.as_str().to_string());
+                fr.evidence = Some(v.evidence().clone());
+                fr.reason = format!("{:.1}x, equivalent on {} inputs", best.timing().speedup(), v.evidence().cases);
+            }
+            FunctionOutcome::Rejected { tried } => fr.reason = summarize_rejection(&tried.candidates),
+            FunctionOutcome::Skipped { reason, .. } => {
+                fr.status = Status::Skipped;
+                fr.reason = reason.message();
+            }
+        }
+        fr
+    }
+}
+
+/// Propose, verify and benchmark one function, and choose the best accepted rewrite. Commits
+/// nothing. `Err` only when aiaccel itself fails (no Python, unreadable snapshot).
+pub fn process(session: &mut Session, proposers: &mut Proposers, f: &Function, progress: &dyn Reporter) -> Result<FunctionOutcome> {
+    let mut tried = Tried::default();
+    if f.kind == FunctionKind::Method {
+        return Ok(FunctionOutcome::Skipped { reason: SkipReason::Method, tried });
+    }
+    let src = session.module_source(&f.path)?;
+    let (captured, _) = session.captured_for(f);
+    let captured = captured.as_deref();
+    let verifier = session.verifier();
+    let bencher = session.bencher();
+    let ctx = ProposeContext { function: f, module_source: &src, observed_inputs: None };
+    let mut failures = Vec::new();
+    let mut proposed = 0usize;
+    let mut accepted: Vec<Box<Accepted>> = Vec::new();
+    for p in proposers.list.iter_mut() {
+        if p.only_as_fallback() {
+            if !accepted.is_empty() || proposers.fallback_budget == 0 {
+                continue; // a rule already made it faster (the model is for what rules cannot do), or no budget left
+            }
+            proposers.fallback_budget -= 1;
+        }
+        progress.working(format!("{} (proposing: {})", f.id(), p.name()));
+        let candidates = match p.propose(&ctx) {
+            Ok(c) => c,
+            Err(e) => {
+                // a proposer's own failure (model endpoint down, model file unreadable) is said
+                // out loud; the other proposers' results stand
+                progress.line(format!("warning: {} failed on {}: {e:#}", p.name(), f.id()));
+                failures.push(format!("{} failed: {e:#}", p.name()));
+                continue;
+            }
+        };
+        proposed += candidates.len();
+        let mut queue: Vec<(Candidate, usize)> = candidates.into_iter().map(|c| (c, 0)).collect();
+        let mut i = 0;
+        while i < queue.len() {
+            let (cand, round) = queue[i].clone();
+            i += 1;
+            progress.working(format!("{} (verifying {})", f.id(), cand.label));
+            let t0 = Instant::now();
+            let outcome = verifier.verify(f, &src, &cand, captured)?;
+            let verify_s = t0.elapsed().as_secs_f64();
+            let cr = |verdict: &Verdict| CandidateReport {
+                origin: cand.origin.to_string(),
+                label: cand.label.clone(),
+                verdict: verdict.short().replace(' ', "_"),
+                message: (!matches!(verdict, Verdict::Equivalent { .. })).then(|| verdict.message()),
+                speedup: None,
+                timing: None,
+                verify_s,
+                bench_s: 0.0,
+            };
+            match outcome {
+                VerifyOutcome::Unverifiable(u) => return Ok(FunctionOutcome::Skipped { reason: SkipReason::Unverifiable(u), tried }),
+                VerifyOutcome::Equivalent(v) => {
+                    let mut cr = cr(v.verdict());
+                    if tried.evidence.is_none() {
+                        tried.evidence = Some(v.evidence().clone());
+                    }
+                    progress.working(format!("{} (benchmarking {})", f.id(), cand.label));
+                    let t1 = Instant::now();
+                    let bo = bencher.bench(f, *v, captured)?;
+                    cr.bench_s = t1.elapsed().as_secs_f64();
+                    cr.speedup = bo.timing().map(|t| t.speedup());
+                    cr.timing = bo.timing().cloned();
+                    match bo {
+                        BenchOutcome::Faster(a) => {
+                            cr.verdict = "accepted".into();
+                            accepted.push(a);
+                        }
+                        BenchOutcome::NotFaster { reason, .. } => {
+                            cr.verdict = "not_faster".into();
+                            cr.message = Some(reason);
+                        }
+                        BenchOutcome::Failed { reason } => {
+                            cr.verdict = "bench_failed".into();
+                            cr.message = Some(reason);
+                        }
+                        BenchOutcome::Diverged { message, counterexample } => {
+                            // equivalent on the verifier's inputs, different at scale
+                            cr.verdict = "diverged".into();
+                            cr.message = Some(Verdict::Diverged { message, counterexample, cases: 0 }.message());
+                        }
+                    }
+                    tried.candidates.push(cr);
+                }
+                VerifyOutcome::Rejected(verdict) => {
+                    // the proposer may repair its own rejected candidate
+                    if round < REPAIR_ROUNDS && !matches!(verdict, Verdict::TimedOut { .. }) {
+                        progress.working(format!("{} (repairing {})", f.id(), cand.label));
+                        if let Ok(Some(fixed)) = p.repair(&ctx, &cand, &verdict.message()) {
+                            queue.push((fixed, round + 1));
+                        }
+                    }
+                    tried.candidates.push(cr(&verdict));
+                }
+            }
+        }
+    }
+    if proposed == 0 {
+        return Ok(FunctionOutcome::Skipped { reason: SkipReason::NothingProposed { failures }, tried });
+    }
+    // A rerun of the same HEAD keeps the rewrite an earlier run committed while it is still
+    // accepted: which of two accepted rewrites times faster can flip with benchmark noise, and
+    // a new branch for the other one would only be churn.
+    let committed = if session.branches { session.snap.committed_on_branches(&f.path, &crate::publish::branch_name(f)) } else { Vec::new() };
+    let kept = accepted.iter().position(|a| committed.iter().any(|c| c == a.verified().module_text().as_bytes()));
+    let best = match kept {
+        Some(i) => Some(accepted.swap_remove(i)),
+        None => accepted.into_iter().max_by(|a, b| a.timing().speedup().partial_cmp(&b.timing().speedup()).unwrap_or(std::cmp::Ordering::Equal)),
+    };
+    Ok(match best {
+        Some(best) => FunctionOutcome::Accepted { best, tried },
+        None => FunctionOutcome::Rejected { tried },
+    })
+}
+
+fn summarize_rejection(c: &[CandidateReport]) -> String {
+    let parts: Vec<String> = c
+        .iter()
+        .map(|c| format!("{} {}: {}", c.origin, c.verdict, c.message.as_deref().unwrap_or("").lines().next().unwrap_or("")))
+        .collect();
+    format!("no candidate was both equivalent and faster: {}", parts.join("; "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{FunctionOutcome, SkipReason, Tried};
+    use crate::report::{CandidateReport, Status};
+
+    fn function() -> crate::discover::Function {
+        crate::discover::function_at("m.py", "def f(xs):\n    s = 0\n    for x in xs:\n        s += x\n    return s\n", "f").unwrap()
+    }
+
+    fn candidate(verdict: &str, message: &str) -> CandidateReport {
+        CandidateReport { origin: "rule:AX001".into(), label: "numba-njit-adapter".into(), verdict: verdict.into(), message: Some(message.into()), speedup: None, timing: None, verify_s: 0.0, bench_s: 0.0 }
+    }
+
+    /// The `--json` report fields are a public interface: status and reason as before the split.
+    #[test]
+    fn outcomes_report_the_status_and_reason_rewrite_printed_before() {
+        let f = function();
+        let skipped = FunctionOutcome::Skipped { reason: SkipReason::NothingProposed { failures: vec!["llm failed: down".into()] }, tried: Tried::default() };
+        let r = skipped.report(&f, 3);
+        assert_eq!((r.status, r.captured_calls, r.branch), (Status::Skipped, 3, None));
+        assert_eq!(r.reason, "no rule or model proposed a rewrite (llm failed: down)");
+        let r = FunctionOutcome::Skipped { reason: SkipReason::Method, tried: Tried::default() }.report(&f, 0);
+        assert_eq!(r.reason, "a method taking `self`: aiaccel cannot build instances to test it yet");
+        let tried = Tried { candidates: vec![candidate("diverged", "returned 1.0\n  input: ..."), candidate("not_faster", "1.01x")], evidence: None };
+        let r = FunctionOutcome::Rejected { tried }.report(&f, 0);
+        assert_eq!(r.status, Status::Rejected);
+        assert_eq!(r.candidates.len(), 2);
+        assert_eq!(r.reason, "no candidate was both equivalent and faster: rule:AX001 diverged: returned 1.0; rule:AX001 not_faster: 1.01x");
+    }
+}
