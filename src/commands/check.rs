@@ -75,9 +75,9 @@ pub fn run(cfg: CheckConfig, printer: &Printer) -> Result<i32> {
                     (BenchVerdict::Failed { reason }, _) => printer.step(format!("benchmark failed: {reason}")),
                     (_, Some(t)) => {
                         for s in &t.sizes {
+                            let at = if s.real { format!("the repo's own call ({})", s.inputs) } else { format!("n={}", s.size) };
                             printer.step(format!(
-                                "  n={}: original {}, candidate {}, {:.2}x",
-                                s.size,
+                                "  {at}: original {}, candidate {}, {:.2}x",
                                 crate::report::fmt_s(s.orig_median_s),
                                 crate::report::fmt_s(s.cand_median_s),
                                 s.speedup

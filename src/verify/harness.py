@@ -1400,52 +1400,62 @@ def mode_bench(req):
     compile_s = None
     cmp = Cmp(req["rtol"], req["atol"], req["nan_equal"], req["signed_zero"], req.get("exception_message", False))
     checked = 0
+
+    def first_calls(case, where):
+        """The candidate's first call (it carries the JIT compile) and the original's, compared:
+        the rewrite runs here on inputs far larger than the verifier's, and its results must be
+        the original's at every size it is timed on (int64 wraps only at scale)."""
+        first = call(fn_cand, case, seed)
+        want = call(fn_orig, case, seed)
+        d = compare(cmp, want, first)
+        if d is None:
+            return first, None
+        return first, {
+            "status": "diverged",
+            "message": "at %s: %s" % (where, d),
+            "counterexample": {"case": where, "input": short_repr(case["args"], 400), "expected": describe_outcome(want), "got": describe_outcome(first)},
+        }
+
+    def interleaved(case, give_up):
+        """Original and candidate timed in alternating order, `rounds` times (fewer when the
+        candidate is clearly slower after 3 and `give_up` is set)."""
+        probe = call(fn_orig, case, seed)["seconds"]
+        reps = max(1, min(1000, int(req["min_sample_s"] / max(probe, 1e-7))))
+        orig_t, cand_t, ratios = [], [], []
+        for r in range(req["rounds"]):
+            order = [(fn_orig, orig_t), (fn_cand, cand_t)]
+            if r % 2:
+                order.reverse()
+            for fn, acc in order:
+                acc.append(timed(fn, copies(case, reps)))
+            ratios.append(orig_t[-1] / max(cand_t[-1], 1e-12))
+            sink.seek(0)
+            sink.truncate()
+            # clearly slower after 3 rounds: more rounds cannot change the verdict
+            if give_up and r == 2 and statistics.median(ratios) < req["give_up_below"]:
+                break
+        om, cm = statistics.median(orig_t), statistics.median(cand_t)
+        return {
+            "inputs": ", ".join(shape_of(a) for a in case["args"]),
+            "reps": reps,
+            "orig_median_s": om,
+            "cand_median_s": cm,
+            "speedup": om / max(cm, 1e-12),
+            "ratios": ratios,
+        }
+
     with contextlib.redirect_stdout(sink):
         for label, case in reversed(sizes):
-            # warm-up; the candidate's very first call carries the JIT compile
-            first = call(fn_cand, case, seed)
-            want = call(fn_orig, case, seed)
-            # the rewrite runs here on inputs far larger than the verifier's: its results must
-            # be the original's at every size it is timed on (int64 wraps only at scale)
-            d = compare(cmp, want, first)
-            if d is not None:
-                return {
-                    "status": "diverged",
-                    "message": "at the benchmark size %s: %s" % (label, d),
-                    "counterexample": {"case": "benchmark n=%s" % label, "input": short_repr(case["args"], 400), "expected": describe_outcome(want), "got": describe_outcome(first)},
-                }
+            first, diverged = first_calls(case, "the benchmark size %s" % label)
+            if diverged:
+                return diverged
             checked += 1
             if first["exc"] is not None:
                 return {"status": "error", "message": "candidate raised %s on the benchmark input %s" % (type(first["exc"]).__name__, label)}
             steady = call(fn_cand, case, seed)["seconds"]
             if compile_s is None:
                 compile_s = max(0.0, first["seconds"] - steady)
-            probe = call(fn_orig, case, seed)["seconds"]
-            reps = max(1, min(1000, int(req["min_sample_s"] / max(probe, 1e-7))))
-            orig_t, cand_t, ratios = [], [], []
-            for r in range(req["rounds"]):
-                # interleave, alternating who goes first
-                order = [(fn_orig, orig_t), (fn_cand, cand_t)]
-                if r % 2:
-                    order.reverse()
-                for fn, acc in order:
-                    acc.append(timed(fn, copies(case, reps)))
-                ratios.append(orig_t[-1] / max(cand_t[-1], 1e-12))
-                sink.seek(0)
-                sink.truncate()
-                # clearly slower after 3 rounds: more rounds cannot change the verdict
-                if r == 2 and statistics.median(ratios) < req["give_up_below"]:
-                    break
-            om, cm = statistics.median(orig_t), statistics.median(cand_t)
-            results.append({
-                "size": label,
-                "inputs": ", ".join(shape_of(a) for a in case["args"]),
-                "reps": reps,
-                "orig_median_s": om,
-                "cand_median_s": cm,
-                "speedup": om / max(cm, 1e-12),
-                "ratios": ratios,
-            })
+            results.append(dict(size=label, **interleaved(case, True)))
             if results[-1]["speedup"] < req["give_up_below"]:
                 break  # the largest size already decided it
     results.reverse()
@@ -1454,40 +1464,12 @@ def mode_bench(req):
     if captured and chosen is not None:
         case = largest_captured(captured)
         with contextlib.redirect_stdout(sink):
-            first = call(fn_cand, case, seed)
-            want = call(fn_orig, case, seed)
-            d = compare(cmp, want, first)
-            if d is not None:
-                return {
-                    "status": "diverged",
-                    "message": "at the largest captured call: %s" % d,
-                    "counterexample": {"case": "largest captured call", "input": short_repr(case["args"], 400), "expected": describe_outcome(want), "got": describe_outcome(first)},
-                }
+            first, diverged = first_calls(case, "the largest captured call")
+            if diverged:
+                return diverged
             if first["exc"] is None:
                 checked += 1
-                probe = call(fn_orig, case, seed)["seconds"]
-                reps = max(1, min(1000, int(req["min_sample_s"] / max(probe, 1e-7))))
-                orig_t, cand_t, ratios = [], [], []
-                for r in range(req["rounds"]):
-                    order = [(fn_orig, orig_t), (fn_cand, cand_t)]
-                    if r % 2:
-                        order.reverse()
-                    for fn, acc in order:
-                        acc.append(timed(fn, copies(case, reps)))
-                    ratios.append(orig_t[-1] / max(cand_t[-1], 1e-12))
-                    sink.seek(0)
-                    sink.truncate()
-                om, cm = statistics.median(orig_t), statistics.median(cand_t)
-                results.insert(0, {
-                    "size": "captured",
-                    "real": True,
-                    "inputs": ", ".join(shape_of(a) for a in case["args"]),
-                    "reps": reps,
-                    "orig_median_s": om,
-                    "cand_median_s": cm,
-                    "speedup": om / max(cm, 1e-12),
-                    "ratios": ratios,
-                })
+                results.insert(0, dict(size="captured", real=True, **interleaved(case, False)))
     return {"status": "ok", "sizes": results, "compile_s": compile_s or 0.0, "import_s": import_s, "checked_sizes": checked}
 
 
