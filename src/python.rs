@@ -18,7 +18,20 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-pub const HARNESS: &str = include_str!("verify/harness.py");
+/// The harness: Python split by concern, joined here into the one script every run executes.
+pub const HARNESS: &str = concat!(
+    include_str!("verify/harness/head.py"),
+    include_str!("verify/harness/sandbox.py"),
+    include_str!("verify/harness/loading.py"),
+    include_str!("verify/harness/inputs.py"),
+    include_str!("verify/harness/compare.py"),
+    include_str!("verify/harness/verify.py"),
+    include_str!("verify/harness/races.py"),
+    include_str!("bench/harness_bench.py"),
+    include_str!("eval/harness_eval.py"),
+    include_str!("verify/harness/repo.py"),
+    include_str!("verify/harness/main.py"),
+);
 const TAG: &str = "@@AIACCEL@@";
 
 /// The interpreter aiaccel runs originals and candidates with.

@@ -230,12 +230,21 @@ pub fn guard_lines(params: &[ParamPlan], py_name: &str, int_degree: usize, int_v
     let mut checks = Vec::new();
     let mut arrays = Vec::new();
     let mut copies = Vec::new();
+    // in a function that takes ndarrays, the list-indexed parameters may be ndarrays too (the
+    // verifier generates both there); elsewhere an ndarray in a list's place runs the original
+    let nd = params.iter().any(|p| matches!(p.conv, Conv::Array { .. }));
     for p in params {
         match p.conv {
             Conv::List { ndim, as_float, int_elems } => {
                 let a = p.fast_name();
                 let elem = if int_elems { "int" } else { "float" };
-                lines.push(format!("{a} = _aiaccel_arr({}, {ndim}, {elem}{})", p.name, if as_float { ", True" } else { "" }));
+                let flags = match (as_float, nd) {
+                    (false, false) => "",
+                    (true, false) => ", True",
+                    (false, true) => ", nd=True",
+                    (true, true) => ", True, nd=True",
+                };
+                lines.push(format!("{a} = _aiaccel_arr({}, {ndim}, {elem}{flags})", p.name));
                 checks.push(format!("{a} is None"));
                 arrays.push(a);
             }

@@ -1,11 +1,12 @@
 import numpy as _aiaccel_np
 
 
-def _aiaccel_arr(x, ndim, elem, as_float=False):
+def _aiaccel_arr(x, ndim, elem, as_float=False, nd=False):
     """A list (of lists) whose numbers are all `elem` (float or int) as an ndarray for the fast
     path, or None for the original Python path: not a list, empty, ragged, another element type,
-    mixed types, bools, objects. An ndarray of the same dims and element type is taken too."""
-    if type(x) is _aiaccel_np.ndarray:
+    mixed types, bools, objects. With `nd` (a function that takes ndarrays elsewhere, verified on
+    ndarrays in this place too), an ndarray of the same dims and element type is taken as well."""
+    if nd and type(x) is _aiaccel_np.ndarray:
         # an ndarray where the code indexes a list: taken as it is when it holds exactly what
         # the list would (a copy: the kernel's writes reach the caller only on success)
         want = _aiaccel_np.dtype(_aiaccel_np.float64 if elem is float else _aiaccel_np.int64)

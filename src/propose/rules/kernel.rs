@@ -340,21 +340,37 @@ fn divisions_all_numpy(body: &[Stmt], params: &[ParamPlan]) -> bool {
     all
 }
 
-/// The parameter every `return` returns as it is (`return grid`), if there is one.
+/// The parameter every `return` returns as it is (`return grid`), if there is one and the body
+/// never rebinds the name (`grid = grid * 2; return grid` returns a new array).
 fn returned_param(body: &[Stmt]) -> Option<String> {
     let mut names = BTreeSet::new();
     let mut other = false;
+    let mut rebound = BTreeSet::new();
     pyast::walk_stmts(body, &mut |s| {
-        if let Stmt::Return(r) = s {
-            match r.value.as_deref().and_then(pyast::name_of) {
+        match s {
+            Stmt::Return(r) => match r.value.as_deref().and_then(pyast::name_of) {
                 Some(n) => {
                     names.insert(n.to_string());
                 }
                 None => other = true,
-            }
+            },
+            Stmt::Assign(a) => a.targets.iter().flat_map(bound_names).for_each(|n| {
+                rebound.insert(n);
+            }),
+            Stmt::AugAssign(a) => bound_names(&a.target).into_iter().for_each(|n| {
+                rebound.insert(n);
+            }),
+            Stmt::For(f) => bound_names(&f.target).into_iter().for_each(|n| {
+                rebound.insert(n);
+            }),
+            _ => {}
         }
     });
-    (!other && names.len() == 1).then(|| names.into_iter().next().unwrap_or_default())
+    if other || names.len() != 1 {
+        return None;
+    }
+    let name = names.into_iter().next()?;
+    (!rebound.contains(&name)).then_some(name)
 }
 
 /// When the function returns a scalar computed from elements of ndarray parameters (`s += a[i]`,
@@ -1290,4 +1306,25 @@ fn mentions_any(stmts: &[Stmt], name: &str) -> bool {
         }
     });
     m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(src: &str) -> Vec<Stmt> {
+        match pyast::parse_module(src, "m.py").unwrap().into_iter().next() {
+            Some(Stmt::FunctionDef(d)) => d.body,
+            _ => panic!("no def"),
+        }
+    }
+
+    #[test]
+    fn a_returned_parameter_is_the_callers_object_only_when_never_rebound() {
+        assert_eq!(returned_param(&body("def f(a):\n    a[0] = 1.0\n    return a\n")), Some("a".to_string()));
+        // a new array under the old name: the caller's object is not what comes back
+        assert_eq!(returned_param(&body("def f(a):\n    a = a * 2.0\n    return a\n")), None);
+        assert_eq!(returned_param(&body("def f(a, b):\n    if a[0] > 0:\n        return a\n    return b\n")), None);
+        assert_eq!(returned_param(&body("def f(a):\n    a[0] = 1.0\n    return\n")), None);
+    }
 }

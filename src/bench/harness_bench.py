@@ -1,0 +1,186 @@
+# aiaccel harness, part: bench mode: interleaved timing, results compared at every size (joined with the other parts into one script at build time: src/python.rs)
+def timed(fn, arg_sets):
+    t0 = time.perf_counter()
+    for args, kwargs in arg_sets:
+        fn(*args, **kwargs)
+    return (time.perf_counter() - t0) / len(arg_sets)
+
+
+_ATOMS = (int, float, bool, complex, str, bytes, type(None))
+_ATOM_SET = frozenset(_ATOMS)
+
+
+def fast_copy(v):
+    """A deep copy that is quick for (nested) lists of numbers: numbers are immutable, so
+    copying the lists is enough. Anything else goes through copy.deepcopy."""
+    t = type(v)
+    if t in _ATOMS:
+        return v
+    if t is list:
+        if v and type(v[0]) is list:
+            return [fast_copy(r) for r in v]
+        if set(map(type, v)) <= _ATOM_SET:
+            return v[:]
+    if t.__module__ == "numpy" and t.__name__ == "ndarray" and v.dtype.kind in "biufc":
+        return v.copy()
+    return copy.deepcopy(v)
+
+
+def copies(case, k):
+    return [([fast_copy(a) for a in case["args"]], {n: fast_copy(a) for n, a in case["kwargs"].items()}) for _ in range(k)]
+
+
+def bench_case(params, n, profile, seed):
+    gen = Gen(seed)
+    return {"args": gen_args(params, n, "positive", profile, gen), "kwargs": {}, "label": "n=%d" % n}
+
+
+def bench_profiles(params, captured):
+    """The generated shapes to time on, the likeliest first. Where the repo's own calls pass a
+    second container much smaller than the first (an image and its kernel, a series and its
+    window), time on that shape: square inputs would turn `convolve2d(image, kernel)` into one
+    output pixel, a benchmark of list conversion rather than of the function."""
+    idx = [i for i, p in enumerate(params) if p["shape"].endswith(("_list", "_matrix")) or p["shape"] in ("float_cube",) + ARRAY_SHAPES]
+    if len(idx) < 2:
+        return ["square"]
+    first, second = idx[0], idx[1]
+    if captured:
+        a = largest_captured(captured)["args"]
+        try:
+            if len(a) > second and 4 * len(a[second]) <= len(a[first]):
+                return ["small-second", "square"]
+        except TypeError:
+            pass
+    return ["square", "small-second"]
+
+
+def largest_captured(captured):
+    """The captured call with the most data (by pickled size)."""
+    return max(captured, key=lambda c: len(pickle.dumps(c["args"])))
+
+
+def mode_bench(req):
+    fn_orig = bound_callable(req["module"], req["qualname"], req["kind"])
+    params = req["params"]
+    seed = req["seed"]
+    sink = io.StringIO()
+    target = req["target_s"]
+    # find a profile on which the original runs, and the size where it takes `target` seconds
+    chosen = None
+    captured = load_captured(req.get("captured_file"))
+    profiles = bench_profiles(params, captured)
+    with contextlib.redirect_stdout(sink):
+        for profile in profiles:
+            case = bench_case(params, 16, profile, seed)
+            if call(fn_orig, case, seed)["exc"] is None:
+                chosen = profile
+                break
+    if chosen is None:
+        if not captured:
+            return {"status": "no_inputs", "message": "the original raises on every generated benchmark input and no calls were captured"}
+        # benchmark on the largest captured call only
+        sizes = [("captured", largest_captured(captured))]
+    else:
+        n = 16
+        t = 0.0
+        grow_deadline = time.perf_counter() + req["grow_budget_s"]
+        with contextlib.redirect_stdout(sink):
+            while True:
+                case = bench_case(params, n, chosen, seed)
+                o = call(fn_orig, case, seed)
+                if o["exc"] is not None:
+                    n //= 2
+                    break
+                t = o["seconds"]
+                if t >= target or n >= req["max_n"] or time.perf_counter() > grow_deadline:
+                    break
+                factor = 2 if t > target / 8 else 4
+                n *= factor
+        n = max(n, 2)
+        # three growing sizes; the largest (where the original takes `target` seconds) decides
+        ladder = sorted({max(2, n // 16), max(2, n // 4), n})
+        shape = "" if chosen == "square" else ", second argument small"
+        sizes = [("%d%s" % (k, shape), bench_case(params, k, chosen, seed)) for k in ladder]
+    try:
+        t0 = time.perf_counter()
+        fn_cand = bound_callable(req["cand_module"], req["qualname"], req["kind"])
+        import_s = time.perf_counter() - t0
+    except Exception as e:
+        return {"status": "error", "message": "candidate failed to import: %s" % e}
+    results = []
+    compile_s = None
+    cmp = Cmp(req["rtol"], req["atol"], req["nan_equal"], req["signed_zero"], req.get("exception_message", False))
+    checked = 0
+
+    def first_calls(case, where):
+        """The candidate's first call (it carries the JIT compile) and the original's, compared:
+        the rewrite runs here on inputs far larger than the verifier's, and its results must be
+        the original's at every size it is timed on (int64 wraps only at scale)."""
+        first = call(fn_cand, case, seed)
+        want = call(fn_orig, case, seed)
+        d = compare(cmp, want, first)
+        if d is None:
+            return first, None
+        return first, {
+            "status": "diverged",
+            "message": "at %s: %s" % (where, d),
+            "counterexample": {"case": where, "input": short_repr(case["args"], 400), "expected": describe_outcome(want), "got": describe_outcome(first)},
+        }
+
+    def interleaved(case, give_up):
+        """Original and candidate timed in alternating order, `rounds` times (fewer when the
+        candidate is clearly slower after 3 and `give_up` is set)."""
+        probe = call(fn_orig, case, seed)["seconds"]
+        reps = max(1, min(1000, int(req["min_sample_s"] / max(probe, 1e-7))))
+        orig_t, cand_t, ratios = [], [], []
+        for r in range(req["rounds"]):
+            order = [(fn_orig, orig_t), (fn_cand, cand_t)]
+            if r % 2:
+                order.reverse()
+            for fn, acc in order:
+                acc.append(timed(fn, copies(case, reps)))
+            ratios.append(orig_t[-1] / max(cand_t[-1], 1e-12))
+            sink.seek(0)
+            sink.truncate()
+            # clearly slower after 3 rounds: more rounds cannot change the verdict
+            if give_up and r == 2 and statistics.median(ratios) < req["give_up_below"]:
+                break
+        om, cm = statistics.median(orig_t), statistics.median(cand_t)
+        return {
+            "inputs": ", ".join(shape_of(a) for a in case["args"]),
+            "reps": reps,
+            "orig_median_s": om,
+            "cand_median_s": cm,
+            "speedup": om / max(cm, 1e-12),
+            "ratios": ratios,
+        }
+
+    with contextlib.redirect_stdout(sink):
+        for label, case in reversed(sizes):
+            first, diverged = first_calls(case, "the benchmark size %s" % label)
+            if diverged:
+                return diverged
+            checked += 1
+            if first["exc"] is not None:
+                return {"status": "error", "message": "candidate raised %s on the benchmark input %s" % (type(first["exc"]).__name__, label)}
+            steady = call(fn_cand, case, seed)["seconds"]
+            if compile_s is None:
+                compile_s = max(0.0, first["seconds"] - steady)
+            results.append(dict(size=label, **interleaved(case, True)))
+            if results[-1]["speedup"] < req["give_up_below"]:
+                break  # the largest size already decided it
+    results.reverse()
+    # the repo's own call sizes: the largest captured call, timed the same way (it decides
+    # whether a user sees the speedup at all)
+    if captured and chosen is not None:
+        case = largest_captured(captured)
+        with contextlib.redirect_stdout(sink):
+            first, diverged = first_calls(case, "the largest captured call")
+            if diverged:
+                return diverged
+            if first["exc"] is None:
+                checked += 1
+                results.insert(0, dict(size="captured", real=True, **interleaved(case, False)))
+    return {"status": "ok", "sizes": results, "compile_s": compile_s or 0.0, "import_s": import_s, "checked_sizes": checked}
+
+
