@@ -60,7 +60,8 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
     let buffers = find_buffers(&def.body, module_src, &param_names);
     let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
     // calls of module helpers go to their compiled copies
-    for (range, name) in helper_calls(&def.body, &helpers) {
+    let helper_names: Vec<String> = helpers.iter().map(|h| h.name.clone()).collect();
+    for (range, name) in helper_calls(&def.body, &helper_names) {
         edits.push((range, helper_kernel_name(&name)));
     }
     for b in &buffers {
@@ -957,14 +958,14 @@ fn helper_kernel_name(name: &str) -> String {
     format!("_aiaccel_h_{name}")
 }
 
-/// `eval_a(i, j)` calls in `body` whose callee is one of `helpers`: (range of the callee name,
-/// name). Only plain positional calls: a keyword argument or `*args` stays unresolved.
-fn helper_calls(body: &[Stmt], helpers: &[Helper]) -> Vec<(std::ops::Range<usize>, String)> {
+/// `eval_a(i, j)` calls in `body` whose callee is one of the helpers `names`: (range of the
+/// callee name, name).
+fn helper_calls(body: &[Stmt], names: &[String]) -> Vec<(std::ops::Range<usize>, String)> {
     let mut out = Vec::new();
     pyast::walk_body_exprs(body, &mut |e| {
         if let Expr::Call(c) = e {
             if let Some(n) = pyast::name_of(&c.func) {
-                if helpers.iter().any(|h| h.name == n) {
+                if names.iter().any(|h| h == n) {
                     out.push((pyast::range(c.func.as_ref()), n.to_string()));
                 }
             }
@@ -1045,8 +1046,7 @@ fn module_helpers(f: &Function, def: &ast::StmtFunctionDef, module_src: &str) ->
         let mut text = module_src[start..end].to_string();
         // rename the def and the calls of other helpers inside it (back to front)
         let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
-        let others: Vec<Helper> = order.iter().map(|o| Helper { name: o.clone(), kernel_text: String::new(), has_loop: false }).collect();
-        for (range, name) in helper_calls(&d.body, &others) {
+        for (range, name) in helper_calls(&d.body, &order) {
             edits.push((range.start - start..range.end - start, helper_kernel_name(&name)));
         }
         let name_at = text.find(&format!("def {n}")).ok_or_else(|| format!("helper `{n}` not found in its text"))? + 4;
