@@ -22,6 +22,45 @@ pub enum SpliceError {
     Result(String),
 }
 
+/// One replacement of a byte range of a module's text (module offsets); an empty range is an
+/// insertion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub range: std::ops::Range<usize>,
+    pub text: String,
+}
+
+impl Edit {
+    pub fn new(range: std::ops::Range<usize>, text: impl Into<String>) -> Edit {
+        Edit { range, text: text.into() }
+    }
+}
+
+/// `text` (module bytes from offset `base` on) with `edits` applied, or the first two that
+/// overlap. An insertion at the start of a replaced range lands before the replacement, one at
+/// its end after it, so `f(` + `a / b`→`a, b` + `)` compose:
+/// ```text
+/// "x = a / b"  [4..4 "f(", 6..7 ",", 9..9 ")"]  ->  "x = f(a , b)"
+/// ```
+pub fn apply_edits(text: &str, base: usize, edits: &[Edit]) -> Result<String, String> {
+    let mut sorted: Vec<&Edit> = edits.iter().collect();
+    sorted.sort_by_key(|e| (std::cmp::Reverse(e.range.start), std::cmp::Reverse(e.range.end)));
+    for w in sorted.windows(2) {
+        let (later, earlier) = (w[0], w[1]);
+        if earlier.range.end > later.range.start {
+            return Err(format!("two rewrites overlap: {:?} -> {:?} and {:?} -> {:?}", earlier.range, earlier.text, later.range, later.text));
+        }
+    }
+    let mut out = text.to_string();
+    for e in sorted {
+        if e.range.start < base || e.range.end > base + text.len() {
+            return Err(format!("a rewrite of {:?} lies outside the text ({}..{})", e.range, base, base + text.len()));
+        }
+        out.replace_range(e.range.start - base..e.range.end - base, &e.text);
+    }
+    Ok(out)
+}
+
 /// Remove the common leading indentation of all non-blank lines.
 pub fn dedent(text: &str) -> String {
     // a form feed in the indentation resets Python's column count: what precedes it is no indent
@@ -190,5 +229,25 @@ impl fmt::Display for Diff<'_> {
             "{}",
             d.unified_diff().context_radius(3).header(&format!("a/{}", self.path), &format!("b/{}", self.path))
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{apply_edits, Edit};
+
+    #[test]
+    fn edits_compose_insertions_around_replacements_and_refuse_overlaps() {
+        // offsets are module offsets: the text starts at 10
+        let text = "x = a / b";
+        let e = |r: std::ops::Range<usize>, t: &str| Edit::new(r.start + 10..r.end + 10, t);
+        let out = apply_edits(text, 10, &[e(9..9, ")"), e(5..7, ","), e(4..4, "f("), e(4..5, "aa")]).unwrap();
+        assert_eq!(out, "x = f(aa, b)");
+        // nested insertions at one place: `(a / b) / c` -> f(f(a, b), c)
+        let out = apply_edits("a/b/c", 0, &[Edit::new(0..0, "f("), Edit::new(0..0, "f("), Edit::new(1..2, ", "), Edit::new(3..3, ")"), Edit::new(3..4, ", "), Edit::new(5..5, ")")]).unwrap();
+        assert_eq!(out, "f(f(a, b), c)");
+        let err = apply_edits(text, 10, &[e(0..5, "y"), e(4..9, "z")]).unwrap_err();
+        assert!(err.contains("overlap"), "{err}");
+        assert!(apply_edits(text, 10, &[Edit::new(0..2, "q")]).unwrap_err().contains("outside"));
     }
 }

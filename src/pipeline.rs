@@ -30,6 +30,18 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+/// The optional package (`python::OPTIONAL`) a candidate needs at run time, if any.
+pub fn needed_package(cand: &Candidate) -> Option<&'static str> {
+    match cand.strategy {
+        crate::propose::Strategy::Cupy => Some("cupy"),
+        // Numba's np.linalg, np.dot and `@` call SciPy's BLAS/LAPACK
+        crate::propose::Strategy::Numba | crate::propose::Strategy::NumbaParallel if ["linalg.", "np.dot(", "numpy.dot(", "np.vdot(", " @ "].iter().any(|p| cand.source.contains(p)) => {
+            Some("scipy")
+        }
+        _ => None,
+    }
+}
+
 /// How many times a proposer may repair its own rejected candidate.
 pub const REPAIR_ROUNDS: usize = 2;
 
@@ -49,6 +61,8 @@ pub struct Session {
     /// same HEAD is preferred (false for dry runs and eval, which make none).
     pub branches: bool,
     modules: BTreeMap<String, String>,
+    /// Optional packages asked for so far (`needs_package`), and whether they are there.
+    optional: std::cell::RefCell<BTreeMap<&'static str, std::result::Result<(), String>>>,
 }
 
 impl Session {
@@ -77,7 +91,17 @@ impl Session {
             captured: None,
             branches: false,
             modules: BTreeMap::new(),
+            optional: Default::default(),
         })
+    }
+
+    /// Why `cand` cannot run here, if it needs an optional package the interpreter lacks (in
+    /// the managed venv it is installed instead, once per session).
+    ///     out[i] = np.linalg.norm(x[i])   # in a Numba kernel: needs SciPy at run time
+    pub fn missing_package(&self, cand: &Candidate) -> Option<String> {
+        let package = needed_package(cand)?;
+        let mut cache = self.optional.borrow_mut();
+        cache.entry(package).or_insert_with(|| self.interp.ensure_optional(package)).clone().err()
     }
 
     /// Run the repo's tests once, recording calls of `targets` (kept in `self.captured`).
@@ -301,6 +325,19 @@ pub fn process(session: &mut Session, proposers: &mut Proposers, f: &Function, p
         while i < queue.len() {
             let (cand, round) = queue[i].clone();
             i += 1;
+            if let Some(why) = session.missing_package(&cand) {
+                tried.candidates.push(CandidateReport {
+                    origin: cand.origin.to_string(),
+                    label: cand.label.clone(),
+                    verdict: "refused_missing_package".into(),
+                    message: Some(why),
+                    speedup: None,
+                    timing: None,
+                    verify_s: 0.0,
+                    bench_s: 0.0,
+                });
+                continue;
+            }
             progress.working(format!("{} (verifying {})", f.id(), cand.label));
             let t0 = Instant::now();
             let outcome = verifier.verify(f, &src, &cand, captured)?;
@@ -390,7 +427,8 @@ fn summarize_rejection(c: &[CandidateReport]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{FunctionOutcome, SkipReason, Tried};
+    use super::{needed_package, Candidate, FunctionOutcome, Interpreter, SkipReason, Tried};
+    use std::collections::BTreeMap;
     use crate::report::{CandidateReport, Status};
 
     fn function() -> crate::discover::Function {
@@ -402,6 +440,35 @@ mod tests {
     }
 
     /// The `--json` report fields are a public interface: status and reason as before the split.
+    #[test]
+    fn a_kernel_calling_np_linalg_needs_scipy_and_says_how_to_install_it() {
+        let cand = |strategy, source: &str| Candidate {
+            origin: crate::propose::Origin::Rule { code: "AX001".into(), name: "numba-njit-adapter".into() },
+            strategy,
+            label: "t".into(),
+            source: source.into(),
+            assumes: String::new(),
+        };
+        assert_eq!(needed_package(&cand(crate::propose::Strategy::Numba, "d = np.linalg.norm(x[i])")), Some("scipy"));
+        assert_eq!(needed_package(&cand(crate::propose::Strategy::Numba, "d = math.sqrt(s)")), None);
+        assert_eq!(needed_package(&cand(crate::propose::Strategy::Numba, "A[i, j] -= A[i, :j] @ A[:j, j]")), Some("scipy"));
+        assert_eq!(needed_package(&cand(crate::propose::Strategy::Vectorize, "np.linalg.norm(x, axis=1)")), None);
+        assert_eq!(needed_package(&cand(crate::propose::Strategy::Cupy, "cp.asarray(x)")), Some("cupy"));
+        let interp = Interpreter {
+            path: "/opt/py/bin/python".into(),
+            version: "3.11".into(),
+            numpy: Some("2".into()),
+            numba: Some("0.6".into()),
+            pytest: None,
+            optional: BTreeMap::from([("scipy".to_string(), None)]),
+            source: "--python".into(),
+        };
+        let why = interp.ensure_optional("scipy").unwrap_err();
+        assert!(why.contains("np.linalg") && why.ends_with("hint: `/opt/py/bin/python -m pip install scipy`"), "{why}");
+        let with = Interpreter { optional: BTreeMap::from([("scipy".to_string(), Some("1.17".to_string()))]), ..interp };
+        assert!(with.ensure_optional("scipy").is_ok());
+    }
+
     #[test]
     fn outcomes_report_the_status_and_reason_rewrite_printed_before() {
         let f = function();

@@ -11,6 +11,7 @@
 use crate::paths;
 use crate::printer::Printer;
 use anyhow::{anyhow, bail, Context, Result};
+use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::io::Write;
@@ -42,9 +43,18 @@ pub struct Interpreter {
     pub numpy: Option<String>,
     pub numba: Option<String>,
     pub pytest: Option<String>,
+    /// Optional packages a strategy needs (`OPTIONAL`), with their versions where installed.
+    pub optional: BTreeMap<String, Option<String>>,
     /// Where it came from, for messages: "--python", "$AIACCEL_PYTHON", ".venv", "python3", "managed venv".
     pub source: String,
 }
+
+/// Packages only some rewrites need, and what for (`doctor` lists them; a candidate that needs
+/// one the interpreter lacks is refused with this reason, or the managed venv installs it).
+pub const OPTIONAL: &[(&str, &str)] = &[
+    ("scipy", "Numba kernels calling np.linalg, np.dot or `@` (Numba runs them through SciPy's BLAS and LAPACK)"),
+    ("cupy", "the CuPy strategy, on a machine with an NVIDIA GPU"),
+];
 
 #[derive(Deserialize)]
 struct Probe {
@@ -52,6 +62,8 @@ struct Probe {
     numpy: Option<String>,
     numba: Option<String>,
     pytest: Option<String>,
+    #[serde(default)]
+    optional: BTreeMap<String, Option<String>>,
 }
 
 /// What came back from a script run. A timeout is an outcome, not an error.
@@ -135,18 +147,47 @@ impl Interpreter {
             numpy: None,
             numba: None,
             pytest: None,
+            optional: BTreeMap::new(),
             source: source.to_string(),
         };
         match fake.run_harness(&serde_json::json!({"mode": "probe"}), &spec)? {
             ScriptOutcome::Reply(v) => {
                 let p: Probe = serde_json::from_value(v).context("unexpected probe reply")?;
-                Ok(Interpreter { version: p.python, numpy: p.numpy, numba: p.numba, pytest: p.pytest, ..fake })
+                Ok(Interpreter { version: p.python, numpy: p.numpy, numba: p.numba, pytest: p.pytest, optional: p.optional, ..fake })
             }
             ScriptOutcome::TimedOut { .. } => bail!("{} did not answer within 60 s", path.display()),
             ScriptOutcome::NoReply { status, stderr_tail } => {
                 bail!("{} failed to run ({status}): {}", path.display(), stderr_tail.trim())
             }
         }
+    }
+
+    /// Whether `package` (one of `OPTIONAL`) is there: found, or installed now when this is
+    /// aiaccel's managed venv. Otherwise the reason a candidate needing it cannot run, with the
+    /// command that would install it.
+    pub fn ensure_optional(&self, package: &str) -> std::result::Result<(), String> {
+        if self.optional.get(package).is_some_and(|v| v.is_some()) {
+            return Ok(());
+        }
+        let what = OPTIONAL.iter().find(|(n, _)| *n == package).map(|(_, w)| *w).unwrap_or("this rewrite");
+        if self.source == "managed venv" {
+            let out = std::process::Command::new(&self.path)
+                .args(["-m", "pip", "install", "--disable-pip-version-check", "-q", package])
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .output();
+            return match out {
+                Ok(o) if o.status.success() => Ok(()),
+                Ok(o) => Err(format!("{package} is needed for {what}, and pip could not install it into the managed venv: {}", tail(&String::from_utf8_lossy(&o.stderr), 400).trim())),
+                Err(e) => Err(format!("{package} is needed for {what}, and pip could not run: {e}")),
+            };
+        }
+        Err(format!(
+            "{package} is needed for {what}, and it is not installed in {} (from {})\nhint: `{} -m pip install {package}`",
+            self.path.display(),
+            self.source,
+            self.path.display()
+        ))
     }
 
     pub fn has_accel_stack(&self) -> bool {

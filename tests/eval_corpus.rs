@@ -42,8 +42,13 @@ fn eval_scores_with_the_oracle_and_writes_json_markdown_and_svg() {
     assert_eq!(scale["oracle_ok"], false);
     assert!(scale["oracle_message"].as_str().unwrap().contains("planted oracle failure"));
     assert!(scale["sizes"][0]["speedup"].as_f64().is_some(), "{scale}");
+    // the compiled-loop reference: njit on the unchanged function, a figure or why there is none
+    let refs = report["njit_reference"].as_array().unwrap();
+    let r = refs.iter().find(|r| r["name"] == "scale").unwrap_or_else(|| panic!("no njit reference for scale: {refs:?}"));
+    assert!(r["speedup"].as_f64().is_some_and(|x| x > 0.0) || !r["note"].as_str().unwrap().is_empty(), "{r}");
     let md = std::fs::read_to_string(json.with_extension("md")).unwrap();
     assert!(md.contains("| rules |") && md.contains("**WRONG**"), "{md}");
+    assert!(md.contains("njit on arrays, kernel only"), "{md}");
     let svg = std::fs::read_to_string(json.with_extension("svg")).unwrap();
     assert!(svg.starts_with("<svg") && svg.contains("scale"), "{svg}");
 

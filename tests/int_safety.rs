@@ -19,7 +19,7 @@ fn fixtures() -> PathBuf {
 }
 
 const FUNCTIONS: &[&str] =
-    &["partition_count", "chain_order_cost", "cube_total", "lattice_paths", "prefix_products", "sums_product", "smallest_pair_product", "power_total"];
+    &["partition_count", "chain_order_cost", "cube_total", "lattice_paths", "prefix_products", "sums_product", "smallest_pair_product", "power_total", "max_abs_product", "shift_mix"];
 
 /// Run `exactness.py` on a rewritten module: the rewrite must give Python's exact answers.
 fn exact(original: &Path, rewritten_text: &str, function: &str, scratch: &Path) -> Result<(), String> {

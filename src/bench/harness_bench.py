@@ -30,9 +30,15 @@ def copies(case, k):
     return [([fast_copy(a) for a in case["args"]], {n: fast_copy(a) for n, a in case["kwargs"].items()}) for _ in range(k)]
 
 
-def bench_case(params, n, profile, seed):
+# what the benchmark's generated inputs hold, tried in this order until the original runs on
+# one: positive floats, then positive ints (bit twiddling), positive definite matrices (linear
+# algebra), bytes and text
+BENCH_VARIANTS = ("positive", "int_positive", "spd", "bytes", "text")
+
+
+def bench_case(params, n, profile, seed, variant="positive"):
     gen = Gen(seed)
-    return {"args": gen_args(params, n, "positive", profile, gen), "kwargs": {}, "label": "n=%d" % n}
+    return {"args": gen_args(params, n, variant, profile, gen), "kwargs": {}, "label": "n=%d" % n}
 
 
 def bench_profiles(params, captured):
@@ -71,9 +77,12 @@ def mode_bench(req):
     profiles = bench_profiles(params, captured)
     with contextlib.redirect_stdout(sink):
         for profile in profiles:
-            case = bench_case(params, 16, profile, seed)
-            if call(fn_orig, case, seed)["exc"] is None:
-                chosen = profile
+            for variant in BENCH_VARIANTS:
+                case = bench_case(params, 16, profile, seed, variant)
+                if call(fn_orig, case, seed)["exc"] is None:
+                    chosen = (profile, variant)
+                    break
+            if chosen:
                 break
     if chosen is None:
         if not captured:
@@ -86,7 +95,7 @@ def mode_bench(req):
         grow_deadline = time.perf_counter() + req["grow_budget_s"]
         with contextlib.redirect_stdout(sink):
             while True:
-                case = bench_case(params, n, chosen, seed)
+                case = bench_case(params, n, chosen[0], seed, chosen[1])
                 o = call(fn_orig, case, seed)
                 if o["exc"] is not None:
                     n //= 2
@@ -99,8 +108,9 @@ def mode_bench(req):
         n = max(n, 2)
         # three growing sizes; the largest (where the original takes `target` seconds) decides
         ladder = sorted({max(2, n // 16), max(2, n // 4), n})
-        shape = "" if chosen == "square" else ", second argument small"
-        sizes = [("%d%s" % (k, shape), bench_case(params, k, chosen, seed)) for k in ladder]
+        shape = "" if chosen[0] == "square" else ", second argument small"
+        kind = "" if chosen[1] == "positive" else ", %s" % chosen[1].replace("_", " ")
+        sizes = [("%d%s%s" % (k, shape, kind), bench_case(params, k, chosen[0], seed, chosen[1])) for k in ladder]
     try:
         t0 = time.perf_counter()
         fn_cand = bound_callable(req["cand_module"], req["qualname"], req["kind"])

@@ -147,6 +147,30 @@ pub struct Bencher<'a> {
     pub seed: u64,
 }
 
+/// The harness's reply to a `bench` request (src/bench/harness_bench.py::mode_bench).
+#[derive(Debug, serde::Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+enum BenchReply {
+    Ok {
+        sizes: Vec<SizeTiming>,
+        compile_s: f64,
+        import_s: f64,
+        /// Sizes at which the candidate's first call was compared with the original's.
+        checked_sizes: usize,
+    },
+    Diverged {
+        message: String,
+        #[serde(default)]
+        counterexample: Option<Value>,
+    },
+    NoInputs {
+        message: String,
+    },
+    Error {
+        message: String,
+    },
+}
+
 impl Bencher<'_> {
     /// Time `v` against the original. `Err` only when aiaccel itself fails (cannot start Python).
     pub fn bench(&self, f: &Function, v: Verified, captured: Option<&Path>) -> Result<BenchOutcome> {
@@ -175,38 +199,20 @@ impl Bencher<'_> {
                 return Ok(BenchOutcome::Failed { reason: format!("benchmark process died ({status}): {}", crate::python::tail(stderr_tail.trim(), 300)) })
             }
         };
-        if v_json["status"] == "diverged" {
-            return Ok(BenchOutcome::Diverged {
-                message: v_json["message"].as_str().unwrap_or("results differ at a benchmark size").to_string(),
-                counterexample: serde_json::from_value(v_json["counterexample"].clone()).ok(),
-            });
-        }
-        if v_json["status"] != "ok" {
-            return Ok(BenchOutcome::Failed { reason: v_json["message"].as_str().unwrap_or("benchmark failed").to_string() });
-        }
-        let sizes: Vec<SizeTiming> = v_json["sizes"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .map(|x| SizeTiming {
-                        size: x["size"].as_str().unwrap_or("?").to_string(),
-                        inputs: x["inputs"].as_str().unwrap_or("").to_string(),
-                        orig_median_s: x["orig_median_s"].as_f64().unwrap_or(0.0),
-                        cand_median_s: x["cand_median_s"].as_f64().unwrap_or(0.0),
-                        speedup: x["speedup"].as_f64().unwrap_or(0.0),
-                        ratios: x["ratios"].as_array().map(|r| r.iter().filter_map(|y| y.as_f64()).collect()).unwrap_or_default(),
-                        real: x["real"].as_bool().unwrap_or(false),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        let compile_s = v_json["compile_s"].as_f64().unwrap_or(0.0);
+        let (sizes, compile_s, import_s, checked_sizes) = match serde_json::from_value::<BenchReply>(v_json) {
+            Ok(BenchReply::Ok { sizes, compile_s, import_s, checked_sizes }) => (sizes, compile_s, import_s, checked_sizes),
+            Ok(BenchReply::Diverged { message, counterexample }) => {
+                return Ok(BenchOutcome::Diverged { message, counterexample: counterexample.and_then(|c| serde_json::from_value(c).ok()) });
+            }
+            Ok(BenchReply::NoInputs { message } | BenchReply::Error { message }) => return Ok(BenchOutcome::Failed { reason: message }),
+            Err(e) => return Ok(BenchOutcome::Failed { reason: format!("aiaccel could not read the benchmark's reply ({e})") }),
+        };
         let last = sizes.iter().rfind(|s| !s.real).cloned();
         let break_even_calls = last.as_ref().and_then(|l| {
             let saved = l.orig_median_s - l.cand_median_s;
             (saved > 0.0).then(|| compile_s / saved)
         });
-        let timing = Timing { sizes, compile_s, import_s: v_json["import_s"].as_f64().unwrap_or(0.0), break_even_calls, checked_sizes: v_json["checked_sizes"].as_u64().unwrap_or(0) as usize };
+        let timing = Timing { sizes, compile_s, import_s, break_even_calls, checked_sizes };
         let Some(last) = last else {
             return Ok(BenchOutcome::Failed { reason: "no timings".into() });
         };

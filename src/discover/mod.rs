@@ -141,14 +141,22 @@ fn scan(path: &str, src: &str) -> Result<Vec<(Function, Option<String>)>, String
     let suite = pyast::parse_module(src, path)?;
     let module = module_name(path);
     let module_names = module_level_names(&suite);
+    let inherited = inherit_from_helpers(src, &suite);
+    let ctx = ModuleCtx { path, module: &module, src, module_names: &module_names };
     let mut all = Vec::new();
     for s in &suite {
         match s {
-            Stmt::FunctionDef(def) => all.push(consider(path, &module, src, s, def, None, &module_names)),
+            Stmt::FunctionDef(def) => {
+                let mut entry = consider(&ctx, s, def, None, inherited.get(def.name.as_str()));
+                if let Some(h) = inherited.get(def.name.as_str()) {
+                    apply_inherited(&mut entry.0, h);
+                }
+                all.push(entry)
+            }
             Stmt::ClassDef(class) => {
                 for m in &class.body {
                     if let Stmt::FunctionDef(def) = m {
-                        all.push(consider(path, &module, src, m, def, Some(class.name.as_str()), &module_names));
+                        all.push(consider(&ctx, m, def, Some(class.name.as_str()), None));
                     }
                 }
             }
@@ -173,15 +181,122 @@ fn module_level_names(suite: &[Stmt]) -> Vec<String> {
     v
 }
 
-fn consider(
-    path: &str,
-    module: &str,
-    src: &str,
-    stmt: &Stmt,
-    def: &ast::StmtFunctionDef,
-    class: Option<&str>,
-    module_names: &[String],
-) -> (Function, Option<String>) {
+/// What a module-level function takes from the module-level functions it calls (and those
+/// they call): the deepest loop nest among them, and the shapes of parameters it only passes on.
+/// ```python
+/// def _matmul(X, Y): ...three nested loops over X[i][k], Y[k][j]...
+/// def three_mm(A, B, C, D):          # no loop of its own: a candidate through `_matmul`,
+///     return _matmul(_matmul(A, B), _matmul(C, D))   # A..D are float matrices like X, Y
+/// ```
+#[derive(Debug, Clone, Default)]
+struct Inherited {
+    loop_depth: usize,
+    /// The helpers with loops it reaches.
+    helpers: Vec<String>,
+    /// Per positional parameter: the shape a helper gives it where its own use says nothing.
+    shapes: Vec<Option<ParamShape>>,
+}
+
+fn inherit_from_helpers(src: &str, suite: &[Stmt]) -> std::collections::HashMap<String, Inherited> {
+    use std::collections::HashMap;
+    let defs: Vec<&ast::StmtFunctionDef> = suite.iter().filter_map(|s| if let Stmt::FunctionDef(d) = s { Some(d) } else { None }).collect();
+    let mut own: HashMap<String, (usize, Vec<ParamShape>, Vec<String>)> = HashMap::new();
+    for d in &defs {
+        let depth = analyze::facts(&d.body).loop_depth;
+        let shapes = analyze::params(src, d, false).iter().filter(|p| !p.variadic).map(|p| p.shape).collect();
+        let names = d.args.posonlyargs.iter().chain(d.args.args.iter()).map(|a| a.def.arg.to_string()).collect();
+        own.insert(d.name.to_string(), (depth, shapes, names));
+    }
+    // calls of module functions by name, with the plain-name arguments: (callee, [arg name])
+    let calls: HashMap<String, Vec<(String, Vec<Option<String>>)>> = defs
+        .iter()
+        .map(|d| {
+            let mut locals = std::collections::HashSet::new();
+            pyast::walk_stmts(&d.body, &mut |s| {
+                if let Stmt::Assign(a) = s {
+                    for t in &a.targets {
+                        if let Some(n) = pyast::name_of(t) {
+                            locals.insert(n.to_string());
+                        }
+                    }
+                }
+            });
+            let mut v = Vec::new();
+            pyast::walk_body_exprs(&d.body, &mut |e| {
+                if let ast::Expr::Call(c) = e {
+                    if let Some(n) = pyast::name_of(&c.func) {
+                        if n != d.name.as_str() && own.contains_key(n) && !locals.contains(n) {
+                            v.push((n.to_string(), c.args.iter().map(|a| pyast::name_of(a).map(str::to_string)).collect()));
+                        }
+                    }
+                }
+            });
+            (d.name.to_string(), v)
+        })
+        .collect();
+    let mut out: HashMap<String, Inherited> = HashMap::new();
+    // three rounds: helpers of helpers of helpers, as the kernel compiles them
+    for _ in 0..3 {
+        let mut next = out.clone();
+        for d in &defs {
+            let name = d.name.to_string();
+            let (_, shapes, params) = &own[&name];
+            let mut inh = Inherited { shapes: vec![None; shapes.len()], ..Default::default() };
+            for (callee, args) in &calls[&name] {
+                let (cdepth, cshapes, _) = &own[callee];
+                let cinh = out.get(callee);
+                let depth = (*cdepth).max(cinh.map_or(0, |c| c.loop_depth));
+                if depth > 0 {
+                    inh.loop_depth = inh.loop_depth.max(depth);
+                    if !inh.helpers.contains(callee) {
+                        inh.helpers.push(callee.clone());
+                    }
+                }
+                for (k, a) in args.iter().enumerate() {
+                    let Some(a) = a else { continue };
+                    let Some(pi) = params.iter().position(|p| p == a) else { continue };
+                    if shapes.get(pi) != Some(&ParamShape::Unknown) || inh.shapes[pi].is_some() {
+                        continue;
+                    }
+                    let given = cinh.and_then(|c| c.shapes.get(k).copied().flatten()).or(cshapes.get(k).copied());
+                    if let Some(sh) = given.filter(|s| *s != ParamShape::Unknown) {
+                        inh.shapes[pi] = Some(sh);
+                    }
+                }
+            }
+            if inh.loop_depth > 0 || inh.shapes.iter().any(Option::is_some) {
+                next.insert(name, inh);
+            }
+        }
+        out = next;
+    }
+    out
+}
+
+fn apply_inherited(f: &mut Function, h: &Inherited) {
+    for (p, sh) in f.params.iter_mut().filter(|p| !p.variadic).zip(&h.shapes) {
+        if let (ParamShape::Unknown, Some(sh)) = (p.shape, sh) {
+            p.shape = *sh;
+        }
+    }
+    if h.loop_depth > f.loop_depth {
+        f.loop_depth = h.loop_depth;
+        f.reasons[0] = format!("loops in {} (depth {})", h.helpers.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "), h.loop_depth);
+        f.score = f.score.max(10.0 * h.loop_depth as f64);
+    }
+}
+
+/// The module a function is considered in.
+struct ModuleCtx<'a> {
+    path: &'a str,
+    module: &'a str,
+    src: &'a str,
+    /// Names bound at module level (`module_level_names`).
+    module_names: &'a [String],
+}
+
+fn consider(ctx: &ModuleCtx<'_>, stmt: &Stmt, def: &ast::StmtFunctionDef, class: Option<&str>, inherited: Option<&Inherited>) -> (Function, Option<String>) {
+    let ModuleCtx { path, module, src, module_names } = *ctx;
     let qualname = match class {
         Some(c) => format!("{c}.{}", def.name),
         None => def.name.to_string(),
@@ -194,7 +309,8 @@ fn consider(
         Some(_) => FunctionKind::Method,
     };
     let facts = analyze::facts(&def.body);
-    let has_loops = facts.loops + facts.comprehensions > 0;
+    let helper_loops = inherited.is_some_and(|h| h.loop_depth > 0);
+    let has_loops = facts.loops + facts.comprehensions > 0 || helper_loops;
     let skip_reason = if !has_loops {
         Some("not a candidate: no loops".to_string())
     } else if let Some(why) = &facts.disqualified {
@@ -203,7 +319,7 @@ fn consider(
         Some(format!("not a candidate: decorated with @{}", decorators.join(", @")))
     } else if let Some(w) = writes_module_state(&def.body, module_names) {
         Some(format!("not a candidate: writes module state (`{w}`)"))
-    } else if facts.arith + facts.subscripts + facts.math_calls == 0 {
+    } else if facts.arith + facts.subscripts + facts.math_calls == 0 && !helper_loops {
         Some("not a candidate: loops but no numeric work".to_string())
     } else {
         None

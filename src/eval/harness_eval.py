@@ -82,3 +82,72 @@ def mode_eval(req):
     return out
 
 
+
+
+def _as_arrays(v):
+    """An argument as the compiled-loop reference takes it: lists (of lists) of numbers and
+    bytes as ndarrays, tuples element by element; ndarrays, strings and scalars as they are."""
+    import numpy as np
+
+    if type(v) is list:
+        try:
+            a = np.array(v)
+        except (ValueError, TypeError, OverflowError):
+            return v
+        return a if a.dtype.kind in "biufc" and a.size else v
+    if type(v) in (bytes, bytearray):
+        return np.frombuffer(bytes(v), dtype=np.uint8).copy()
+    if type(v) is tuple:
+        return tuple(_as_arrays(x) for x in v)
+    return v
+
+
+def _close(a, b):
+    import numpy as np
+
+    try:
+        return bool(np.allclose(np.asarray(a, dtype=complex), np.asarray(b, dtype=complex), rtol=1e-6, atol=1e-9, equal_nan=True))
+    except Exception:
+        return a == b
+
+
+def mode_njit_ref(req):
+    """The compiled-loop reference for one corpus function: `numba.njit` on the unchanged
+    original, called on the spec's inputs at one size with lists already made ndarrays (the
+    conversion is not timed: kernel only). Reports the median time ratio against the original
+    on its own inputs, and whether the results agree."""
+    import inspect
+
+    import numba
+
+    spec = load_spec(req["spec_path"])
+    fn_orig = bound_callable(req["module"], req["qualname"], req["kind"])
+    n = spec.SIZES[req["size"]]
+    seed = req.get("seed", 7)
+    sink = io.StringIO()
+    try:
+        ref = numba.njit(inspect.unwrap(fn_orig))
+        with contextlib.redirect_stdout(sink):
+            ref(*[_as_arrays(a) for a in spec.make_inputs(n, seed)])
+    except Exception as e:
+        first = (str(e).strip().splitlines() or [""])[0]
+        return {"status": "ok", "speedup": None, "note": "does not compile: %s: %s" % (type(e).__name__, short_repr(first, 160))}
+    o_times, r_times = [], []
+    agree = True
+    budget_end = time.perf_counter() + req.get("size_budget_s", 30.0)
+    with contextlib.redirect_stdout(sink):
+        for r in range(req.get("rounds", 3)):
+            args_o = spec.make_inputs(n, seed + r)
+            args_r = [_as_arrays(a) for a in spec.make_inputs(n, seed + r)]
+            t0 = time.perf_counter()
+            res_o = fn_orig(*args_o)
+            o_times.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            res_r = ref(*args_r)
+            r_times.append(time.perf_counter() - t0)
+            if r == 0:
+                agree = _close(res_o, res_r) and all(_close(_as_arrays(x), y) for x, y in zip(args_o, args_r))
+            if time.perf_counter() > budget_end:
+                break
+    om, rm = statistics.median(o_times), statistics.median(r_times)
+    return {"status": "ok", "speedup": om / rm if rm > 0 else None, "note": "" if agree else "its results differ from the original's"}

@@ -111,7 +111,20 @@ pub struct EvalReport {
     pub llm_functions: usize,
     pub summaries: Vec<ConfigSummary>,
     pub results: Vec<FnResult>,
+    /// Per function: `numba.njit` on the unchanged loops over arrays, kernel only (no
+    /// conversion timed), at the reference size: how far each rewrite is from it.
+    #[serde(default)]
+    pub njit_reference: Vec<NjitReference>,
     pub seconds: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NjitReference {
+    pub name: String,
+    /// Original time / compiled time, medians (None: it did not compile or run).
+    pub speedup: Option<f64>,
+    /// Why there is no figure, or that its results differ from the original's.
+    pub note: String,
 }
 
 /// Read `specs/*.py`: FUNCTION and GROUP are plain string assignments.
@@ -347,8 +360,43 @@ pub fn run(opts: &EvalConfig, printer: &Printer) -> Result<EvalReport> {
         report.summaries.push(s);
     }
     pb.finish_and_clear();
+    if !reference_size.is_empty() {
+        let pb = printer.bar(targets.len() as u64, "njit reference");
+        for (spec, target) in &targets {
+            let Ok(f) = target else { continue };
+            if spec.group == "negative" {
+                pb.inc(1);
+                continue;
+            }
+            pb.set_message(spec.name.clone());
+            let r = njit_reference(spec, f, &session, &reference_size)?;
+            printer.line(&pb, format!("  {:10} {:22} {}{}", "njit ref", spec.name, r.speedup.map(|x| format!("{x:.1}x")).unwrap_or("–".into()), if r.note.is_empty() { String::new() } else { format!(" ({})", r.note) }));
+            report.njit_reference.push(r);
+            pb.inc(1);
+        }
+        pb.finish_and_clear();
+    }
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
+}
+
+/// `numba.njit` on the unchanged function, on the spec's inputs already made arrays.
+fn njit_reference(spec: &SpecInfo, f: &Function, session: &Session, size: &str) -> Result<NjitReference> {
+    let (interp, ws) = (&session.interp, &session.ws);
+    let mut req = ws.base_request("njit_ref", f);
+    let o = req.as_object_mut().unwrap();
+    o.insert("spec_path".into(), json!(spec.spec_path));
+    o.insert("size".into(), json!(size));
+    o.insert("seed".into(), json!(7));
+    o.insert("rounds".into(), json!(3));
+    o.insert("size_budget_s".into(), json!(30.0));
+    let (speedup, note) = match interp.run_harness(&req, &ws.spec(Duration::from_secs(300), false))? {
+        ScriptOutcome::Reply(v) if v["status"] == "ok" => (v["speedup"].as_f64(), v["note"].as_str().unwrap_or("").to_string()),
+        ScriptOutcome::Reply(v) => (None, format!("failed: {}", v["message"].as_str().unwrap_or("?"))),
+        ScriptOutcome::TimedOut { .. } => (None, "ran past 300 s".into()),
+        ScriptOutcome::NoReply { status, .. } => (None, format!("process died ({status})")),
+    };
+    Ok(NjitReference { name: spec.name.clone(), speedup, note })
 }
 
 fn fill_from_report(r: &mut FnResult, fr: &FunctionReport) {

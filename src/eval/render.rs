@@ -71,13 +71,26 @@ pub fn markdown(r: &EvalReport) -> String {
         );
     }
     let _ = writeln!(o, "\n## Per function (speedup at `{}`; `–` = nothing accepted)\n", r.reference_size);
+    if !r.njit_reference.is_empty() {
+        let _ = writeln!(
+            o,
+            "`njit on arrays, kernel only` is the compiled-loop reference: `numba.njit` on the unchanged function, called with its list and bytes arguments already made ndarrays, so the conversion a caller would pay is not timed. It is not a rewrite aiaccel would commit (no guards, no fallback, ints wrap); it shows how far each rewrite is from the compiled loop.\n"
+        );
+    }
     let _ = write!(o, "| function | group |");
     for c in &r.configs {
         let _ = write!(o, " {c} |");
     }
+    let with_ref = !r.njit_reference.is_empty();
+    if with_ref {
+        let _ = write!(o, " njit on arrays, kernel only |");
+    }
     let _ = writeln!(o, " best rewrite |");
     let _ = write!(o, "| --- | --- |");
     for _ in &r.configs {
+        let _ = write!(o, " --- |");
+    }
+    if with_ref {
         let _ = write!(o, " --- |");
     }
     let _ = writeln!(o, " --- |");
@@ -97,6 +110,17 @@ pub fn markdown(r: &EvalReport) -> String {
                     }
                 }
                 Some(fr) => format!("– ({})", fr.status),
+                None => String::new(),
+            };
+            let _ = write!(o, " {cell} |");
+        }
+        if with_ref {
+            let cell = match r.njit_reference.iter().find(|n| n.name == name) {
+                Some(n) => match (n.speedup, n.note.as_str()) {
+                    (Some(sp), "") => x(Some(sp)),
+                    (Some(sp), note) => format!("{} ({note})", x(Some(sp))),
+                    (None, note) => format!("– ({})", note.split(':').next().unwrap_or(note)),
+                },
                 None => String::new(),
             };
             let _ = write!(o, " {cell} |");

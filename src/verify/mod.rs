@@ -221,6 +221,93 @@ pub fn params_json(f: &Function) -> Value {
     )
 }
 
+/// The harness's reply to a `verify` request (src/verify/harness/verify.py::mode_verify), by
+/// `status`; with `ok`, the verdict on the candidate.
+#[derive(Debug, serde::Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+enum VerifyReply {
+    Ok(Box<VerdictReply>),
+    OriginalRaises { message: String },
+    Nondeterministic { message: String },
+    NoInputs { message: String },
+    UnsafeOriginal { message: String },
+    LowCoverage { message: String },
+    Error {
+        message: String,
+        #[serde(default)]
+        traceback: Option<String>,
+    },
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(tag = "verdict", rename_all = "snake_case")]
+enum VerdictReply {
+    Equivalent(EquivalentReply),
+    Diverged {
+        message: String,
+        #[serde(default)]
+        counterexample: Option<Value>,
+        #[serde(default)]
+        cases: usize,
+    },
+    /// The candidate module failed to import (the verdict `Invalid`).
+    Crashed { message: String },
+    Refused {
+        #[serde(default = "audit")]
+        limit: String,
+        message: String,
+    },
+}
+
+fn audit() -> String {
+    "audit".into()
+}
+
+/// What the verifier found on an equivalent candidate: the evidence a branch carries.
+#[derive(Debug, serde::Deserialize)]
+struct EquivalentReply {
+    cases: usize,
+    captured: usize,
+    generated: usize,
+    max_abs_err: f64,
+    max_rel_err: f64,
+    captured_shapes: Vec<String>,
+    coverage: f64,
+    boundary: usize,
+    growth: usize,
+    growth_max_n: usize,
+    dropped_slow: usize,
+    dropped_labels: Vec<String>,
+    doctests_run: usize,
+    doctests_passed: usize,
+    phase_s: Value,
+}
+
+/// The harness's reply to `repo_tests` and `capture` (src/verify/harness/repo.py): both run
+/// pytest.
+#[derive(Debug, serde::Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+enum PytestReply {
+    Ok {
+        #[serde(default)]
+        pytest_exit: Option<i64>,
+        /// repo_tests: the tests that failed with the candidate.
+        #[serde(default)]
+        failed: Vec<String>,
+        /// capture: calls recorded per function id.
+        #[serde(default)]
+        counts: std::collections::BTreeMap<String, usize>,
+        #[serde(default)]
+        log_tail: String,
+    },
+    NoPytest {
+        message: String,
+    },
+    Error {
+        message: String,
+    },
+}
+
 /// A counterexample: the input, what the original did, what the candidate did.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Counterexample {
@@ -550,35 +637,31 @@ impl Verifier<'_> {
             ScriptOutcome::Reply(v) => v,
         };
         self.ws.note_sandbox(&v);
-        let status = v["status"].as_str().unwrap_or("error");
-        let msg = v["message"].as_str().unwrap_or("").to_string();
-        match status {
-            "ok" => {}
-            "original_raises" => return Ok(VerifyOutcome::Unverifiable(Unverifiable::OriginalRaises(msg))),
-            "nondeterministic" => return Ok(VerifyOutcome::Unverifiable(Unverifiable::Nondeterministic(msg))),
-            "no_inputs" => return Ok(VerifyOutcome::Unverifiable(Unverifiable::NoInputs(msg))),
-            "unsafe_original" => return Ok(VerifyOutcome::Unverifiable(Unverifiable::Unsafe(msg))),
-            "low_coverage" => return Ok(VerifyOutcome::Unverifiable(Unverifiable::LowCoverage(msg))),
-            _ => return Ok(VerifyOutcome::Unverifiable(Unverifiable::Error(format!("{msg}{}", v["traceback"].as_str().map(|t| format!("\n{}", crate::python::tail(t, 800))).unwrap_or_default())))),
-        }
-        let num = |k: &str| v[k].as_u64().unwrap_or(0) as usize;
-        let verdict = match v["verdict"].as_str().unwrap_or("") {
-            "equivalent" => Verdict::Equivalent {
-                cases: num("cases"),
-                captured: num("captured"),
-                generated: num("generated"),
-                max_abs_err: v["max_abs_err"].as_f64().unwrap_or(0.0),
-                max_rel_err: v["max_rel_err"].as_f64().unwrap_or(0.0),
-                seconds: secs,
-            },
-            "diverged" => Verdict::Diverged {
-                message: msg,
-                counterexample: serde_json::from_value(v["counterexample"].clone()).ok(),
-                cases: num("cases"),
-            },
-            "crashed" => Verdict::Invalid { message: msg },
-            "refused" => Verdict::Refused { limit: v["limit"].as_str().unwrap_or("audit").to_string(), message: msg },
-            other => Verdict::Crashed { message: format!("unexpected verdict {other:?}: {msg}") },
+        let reply = match serde_json::from_value::<VerifyReply>(v) {
+            Ok(r) => r,
+            Err(e) => return Ok(VerifyOutcome::Unverifiable(Unverifiable::Error(format!("aiaccel could not read the verifier's reply ({e})")))),
+        };
+        let done = match reply {
+            VerifyReply::Ok(done) => done,
+            VerifyReply::OriginalRaises { message } => return Ok(VerifyOutcome::Unverifiable(Unverifiable::OriginalRaises(message))),
+            VerifyReply::Nondeterministic { message } => return Ok(VerifyOutcome::Unverifiable(Unverifiable::Nondeterministic(message))),
+            VerifyReply::NoInputs { message } => return Ok(VerifyOutcome::Unverifiable(Unverifiable::NoInputs(message))),
+            VerifyReply::UnsafeOriginal { message } => return Ok(VerifyOutcome::Unverifiable(Unverifiable::Unsafe(message))),
+            VerifyReply::LowCoverage { message } => return Ok(VerifyOutcome::Unverifiable(Unverifiable::LowCoverage(message))),
+            VerifyReply::Error { message, traceback } => {
+                return Ok(VerifyOutcome::Unverifiable(Unverifiable::Error(format!("{message}{}", traceback.map(|t| format!("\n{}", crate::python::tail(&t, 800))).unwrap_or_default()))))
+            }
+        };
+        let (verdict, facts) = match *done {
+            VerdictReply::Equivalent(e) => (
+                Verdict::Equivalent { cases: e.cases, captured: e.captured, generated: e.generated, max_abs_err: e.max_abs_err, max_rel_err: e.max_rel_err, seconds: secs },
+                Some(e),
+            ),
+            VerdictReply::Diverged { message, counterexample, cases } => {
+                (Verdict::Diverged { message, counterexample: counterexample.and_then(|c| serde_json::from_value(c).ok()), cases }, None)
+            }
+            VerdictReply::Crashed { message } => (Verdict::Invalid { message }, None),
+            VerdictReply::Refused { limit, message } => (Verdict::Refused { limit, message }, None),
         };
         // the repo's own tests that reach the function must still pass with the candidate
         let verdict = match verdict {
@@ -588,8 +671,8 @@ impl Verifier<'_> {
             },
             other => other,
         };
-        Ok(match &verdict {
-            Verdict::Equivalent { cases, captured, generated, max_abs_err, max_rel_err, .. } => VerifyOutcome::Equivalent(Box::new(Verified {
+        Ok(match (&verdict, facts) {
+            (Verdict::Equivalent { cases, captured, generated, max_abs_err, max_rel_err, .. }, Some(e)) => VerifyOutcome::Equivalent(Box::new(Verified {
                 candidate: cand.clone(),
                 module_text: text,
                 module_name,
@@ -601,17 +684,17 @@ impl Verifier<'_> {
                     max_rel_err: *max_rel_err,
                     rtol: s.rtol,
                     seed: s.seed,
-                    captured_shapes: v["captured_shapes"].as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect()).unwrap_or_default(),
-                    coverage: v["coverage"].as_f64().unwrap_or(0.0),
-                    boundary: num("boundary"),
-                    growth: num("growth"),
-                    growth_max_n: num("growth_max_n"),
-                    dropped_slow: num("dropped_slow"),
-                    dropped_labels: v["dropped_labels"].as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect()).unwrap_or_default(),
-                    doctests_run: num("doctests_run"),
-                    doctests_passed: num("doctests_passed"),
+                    captured_shapes: e.captured_shapes,
+                    coverage: e.coverage,
+                    boundary: e.boundary,
+                    growth: e.growth,
+                    growth_max_n: e.growth_max_n,
+                    dropped_slow: e.dropped_slow,
+                    dropped_labels: e.dropped_labels,
+                    doctests_run: e.doctests_run,
+                    doctests_passed: e.doctests_passed,
                     bench_checked_sizes: 0,
-                    phase_s: v["phase_s"].clone(),
+                    phase_s: e.phase_s,
                 },
                 verdict,
                 settings: s.clone(),
@@ -641,20 +724,20 @@ impl Verifier<'_> {
         o.insert("tests".into(), json!(tests));
         let out = self.interp.run_harness(&req, &self.ws.spec(self.settings.timeout, true))?;
         Ok(match out {
-            ScriptOutcome::Reply(v) if v["status"] == "ok" => {
-                let failed: Vec<String> = v["failed"].as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect()).unwrap_or_default();
-                (!failed.is_empty()).then(|| Verdict::Diverged {
+            ScriptOutcome::Reply(v) => match serde_json::from_value::<PytestReply>(v) {
+                Ok(PytestReply::Ok { failed, log_tail, .. }) => (!failed.is_empty()).then(|| Verdict::Diverged {
                     message: format!(
                         "the repo's own tests fail with the candidate: {} (of {} that reach the function and passed with the original)\n{}",
                         failed.join(", "),
                         tests.len(),
-                        crate::python::tail(v["log_tail"].as_str().unwrap_or(""), 600)
+                        crate::python::tail(&log_tail, 600)
                     ),
                     counterexample: None,
                     cases: tests.len(),
-                })
-            }
-            ScriptOutcome::Reply(v) => Some(Verdict::Crashed { message: format!("running the repo's tests failed: {}", v["message"].as_str().unwrap_or("?")) }),
+                }),
+                Ok(PytestReply::NoPytest { message } | PytestReply::Error { message }) => Some(Verdict::Crashed { message: format!("running the repo's tests failed: {message}") }),
+                Err(e) => Some(Verdict::Crashed { message: format!("aiaccel could not read the repo-tests reply ({e})") }),
+            },
             ScriptOutcome::TimedOut { after, .. } => Some(Verdict::TimedOut { seconds: after.as_secs_f64() }),
             ScriptOutcome::NoReply { status, stderr_tail } => Some(Verdict::Crashed { message: format!("the repo's tests died with the candidate ({status}): {}", crate::python::tail(&stderr_tail, 300)) }),
         })
@@ -726,16 +809,17 @@ pub fn capture(interp: &Interpreter, ws: &Workspace, snap: &Snapshot, functions:
     let out = interp.run_harness(&req, &ws.spec(timeout, false))?;
     let mut counts = std::collections::BTreeMap::new();
     let note = match out {
-        ScriptOutcome::Reply(v) if v["status"] == "ok" => {
-            if let Some(m) = v["counts"].as_object() {
-                for (k, n) in m {
-                    counts.insert(k.clone(), n.as_u64().unwrap_or(0) as usize);
+        ScriptOutcome::Reply(v) => match serde_json::from_value::<PytestReply>(v) {
+            Ok(PytestReply::Ok { counts: c, pytest_exit, .. }) => {
+                counts = c;
+                match pytest_exit {
+                    Some(0) => "ran the repo's tests".to_string(),
+                    code => format!("ran the repo's tests (pytest exit {}; calls before the failure kept)", code.unwrap_or(-1)),
                 }
             }
-            let code = v["pytest_exit"].as_i64().unwrap_or(-1);
-            if code == 0 { "ran the repo's tests".to_string() } else { format!("ran the repo's tests (pytest exit {code}; calls before the failure kept)") }
-        }
-        ScriptOutcome::Reply(v) => format!("capture skipped: {}", v["message"].as_str().unwrap_or("?")),
+            Ok(PytestReply::NoPytest { message } | PytestReply::Error { message }) => format!("capture skipped: {message}"),
+            Err(e) => format!("capture failed: aiaccel could not read its reply ({e})"),
+        },
         ScriptOutcome::TimedOut { after, .. } => format!("capture stopped: the tests ran past {:.0} s", after.as_secs_f64()),
         ScriptOutcome::NoReply { status, .. } => format!("capture failed: the test process died ({status})"),
     };

@@ -98,7 +98,7 @@ impl KernelPlan {
             .iter()
             .zip(&self.shapes)
             .map(|(p, shape)| match p.conv {
-                Conv::List { ndim, as_float, int_elems } => {
+                Conv::List { ndim, as_float, int_elems, .. } => {
                     let dtype = if int_elems && !as_float { "int64" } else { "float64" };
                     let of = match ndim {
                         1 => "the list",

@@ -15,7 +15,12 @@ pub const HELPERS: &str = include_str!("helpers.py");
 #[derive(Debug, Clone)]
 pub enum Conv {
     /// A list of `ndim` dims of `float` or `int` elements converted with `_aiaccel_arr`.
-    List { ndim: usize, as_float: bool, int_elems: bool },
+    /// `ints_too`: a float-shaped list whose all-int values also take the fast path (as int64),
+    /// where the kernel keeps no float-typed buffer an int would have stayed an int in.
+    /// `seq`, bits: 1, a `bytes` value is taken as its int list too (never written); 2, a `str`
+    /// as its code points (the body only compares its characters); 4, tuples for the lists and
+    /// a numeric `array.array` for a flat list (never written, never returned).
+    List { ndim: usize, as_float: bool, int_elems: bool, ints_too: bool, seq: u8 },
     /// A number checked with `_aiaccel_scalar_ok`.
     Scalar,
     /// Passed as is (unused in arithmetic, or a shape aiaccel does not convert).
@@ -54,11 +59,11 @@ pub fn plan_params(f: &Function, def: &ast::StmtFunctionDef) -> Result<Vec<Param
     let mut out = Vec::new();
     for p in &f.params {
         let conv = match p.shape {
-            ParamShape::FloatList => Conv::List { ndim: 1, as_float: false, int_elems: false },
-            ParamShape::IntList => Conv::List { ndim: 1, as_float: false, int_elems: true },
-            ParamShape::FloatMatrix => Conv::List { ndim: 2, as_float: false, int_elems: false },
-            ParamShape::IntMatrix => Conv::List { ndim: 2, as_float: false, int_elems: true },
-            ParamShape::FloatCube => Conv::List { ndim: 3, as_float: false, int_elems: false },
+            ParamShape::FloatList => Conv::List { ndim: 1, as_float: false, int_elems: false, ints_too: false, seq: 0 },
+            ParamShape::IntList => Conv::List { ndim: 1, as_float: false, int_elems: true, ints_too: false, seq: 0 },
+            ParamShape::FloatMatrix => Conv::List { ndim: 2, as_float: false, int_elems: false, ints_too: false, seq: 0 },
+            ParamShape::IntMatrix => Conv::List { ndim: 2, as_float: false, int_elems: true, ints_too: false, seq: 0 },
+            ParamShape::FloatCube => Conv::List { ndim: 3, as_float: false, int_elems: false, ints_too: false, seq: 0 },
             ParamShape::Size | ParamShape::Int | ParamShape::Float | ParamShape::Bool => Conv::Scalar,
             ParamShape::Unknown => Conv::Pass,
             ParamShape::Array1 => Conv::Array { ndim: 1 },
@@ -68,7 +73,7 @@ pub fn plan_params(f: &Function, def: &ast::StmtFunctionDef) -> Result<Vec<Param
         };
         let mutated = stores.contains(&p.name);
         let conv = match conv {
-            Conv::List { ndim, int_elems, .. } => Conv::List { ndim, as_float: mutated && float_stores.contains(&p.name), int_elems },
+            Conv::List { ndim, int_elems, .. } => Conv::List { ndim, as_float: mutated && float_stores.contains(&p.name), int_elems, ints_too: false, seq: 0 },
             c => c,
         };
         if mutated && !matches!(conv, Conv::List { .. } | Conv::Array { .. }) {
@@ -95,7 +100,18 @@ pub fn stored_bases(body: &[Stmt]) -> BTreeSet<String> {
 /// Names whose elements are assigned a float-valued expression.
 fn float_stored_bases(body: &[Stmt]) -> BTreeSet<String> {
     let alias = row_aliases(body);
-    element_stores(body).into_iter().filter(|(_, v)| v.map(is_float_expr).unwrap_or(false)).map(|(b, _)| resolve_alias(&alias, &b)).collect()
+    let mut out: BTreeSet<String> = element_stores(body).into_iter().filter(|(_, v)| v.map(is_float_expr).unwrap_or(false)).map(|(b, _)| resolve_alias(&alias, &b)).collect();
+    // `a[i][j] /= d`: a true division stores a float whatever the operands
+    pyast::walk_stmts(body, &mut |s| {
+        if let Stmt::AugAssign(a) = s {
+            if matches!(a.op, ast::Operator::Div) {
+                if let Some(b) = subscript_base(&a.target) {
+                    out.insert(resolve_alias(&alias, b));
+                }
+            }
+        }
+    });
+    out
 }
 
 /// `row = grid[i]`: `row` is a row of `grid`, and a store into `row[j]` mutates `grid`.
@@ -235,15 +251,21 @@ pub fn guard_lines(params: &[ParamPlan], py_name: &str, int_degree: usize, int_v
     let nd = params.iter().any(|p| matches!(p.conv, Conv::Array { .. }));
     for p in params {
         match p.conv {
-            Conv::List { ndim, as_float, int_elems } => {
+            Conv::List { ndim, as_float, int_elems, ints_too, seq } => {
                 let a = p.fast_name();
-                let elem = if int_elems { "int" } else { "float" };
-                let flags = match (as_float, nd) {
-                    (false, false) => "",
-                    (true, false) => ", True",
-                    (false, true) => ", nd=True",
-                    (true, true) => ", True, nd=True",
+                let elem = if int_elems { "int" } else if ints_too && !as_float { "None" } else { "float" };
+                let mut flags = match (as_float, nd) {
+                    (false, false) => String::new(),
+                    (true, false) => ", True".into(),
+                    (false, true) => ", nd=True".into(),
+                    (true, true) => ", True, nd=True".into(),
                 };
+                if seq > 0 {
+                    flags.push_str(&format!(", seq={seq}"));
+                }
+                if p.mutated && ndim > 1 {
+                    flags.push_str(", mut=True");
+                }
                 lines.push(format!("{a} = _aiaccel_arr({}, {ndim}, {elem}{flags})", p.name));
                 checks.push(format!("{a} is None"));
                 arrays.push(a);
@@ -270,6 +292,12 @@ pub fn guard_lines(params: &[ParamPlan], py_name: &str, int_degree: usize, int_v
         lines.push(format!("    {call_orig}"));
     }
     let mut late = Vec::new();
+    // f(x, x) into a function that writes one of them: the original sees its own writes
+    // through the other name, separate kernel arrays would not
+    let containers: Vec<&str> = params.iter().filter(|p| matches!(p.conv, Conv::List { .. } | Conv::Array { .. })).map(|p| p.name.as_str()).collect();
+    if containers.len() > 1 && params.iter().any(|p| p.mutated) {
+        late.push(format!("_aiaccel_shared({})", containers.join(", ")));
+    }
     if !arrays.is_empty() {
         let sizes: Vec<String> = arrays.iter().map(|a| format!("{a}.size")).collect();
         let n = if sizes.len() == 1 { sizes[0].clone() } else { format!("max({})", sizes.join(", ")) };

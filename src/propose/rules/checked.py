@@ -72,6 +72,22 @@ def _aiaccel_neg(a):
     return -a
 
 
+def _aiaccel_abs(a):
+    return abs(a)
+
+
+def _aiaccel_floordiv(a, b):
+    return a // b
+
+
+def _aiaccel_mod(a, b):
+    return a % b
+
+
+def _aiaccel_rshift(a, b):
+    return a >> b
+
+
 def _aiaccel_int(x):
     return int(x)
 
@@ -141,6 +157,22 @@ def _aiaccel_neg_f(a, flag):
     return -a
 
 
+def _aiaccel_abs_f(a, flag):
+    return abs(a)
+
+
+def _aiaccel_floordiv_f(a, b, flag):
+    return a // b
+
+
+def _aiaccel_mod_f(a, b, flag):
+    return a % b
+
+
+def _aiaccel_rshift_f(a, b, flag):
+    return a >> b
+
+
 def _aiaccel_int_f(x, flag):
     return int(x)
 
@@ -150,6 +182,10 @@ def _aiaccel_sum_f(xs, flag):
 
 
 def _aiaccel_binary_f(fn, checked_op, plain):
+    # compiled once here: the implementations below call it from a closure, and Numba types a
+    # compiled function there, not a Python lambda
+    plain = _aiaccel_nb.njit(plain)
+
     @_aiaccel_overload(fn)
     def ov(a, b, flag):
         if _aiaccel_ints(a, b):
@@ -309,6 +345,113 @@ def _aiaccel_ov_neg(a):
             raise _AiaccelIntOverflow()
         return refuse
     return lambda a: -a
+
+
+_AIACCEL_MIN = -9223372036854775807 - 1
+
+
+# abs, //, % and >> at int64's edges, where LLVM's result is not Python's: abs(-2**63) and
+# -2**63 // -1 leave int64, -2**63 % -1 is 0 (LLVM's srem traps there), x >> 64 and beyond is
+# 0 or -1, and a negative shift count raises (the original raises it).
+@_aiaccel_overload(_aiaccel_abs)
+def _aiaccel_ov_abs(a):
+    if _aiaccel_ints(a):
+        def impl(a):
+            x = _aiaccel_nb.int64(a)
+            if x == _AIACCEL_MIN:
+                raise _AiaccelIntOverflow()
+            return abs(x)
+        return impl
+    return lambda a: abs(a)
+
+
+@_aiaccel_overload(_aiaccel_floordiv)
+def _aiaccel_ov_floordiv(a, b):
+    if _aiaccel_ints(a, b):
+        def impl(a, b):
+            if b == -1 and a == _AIACCEL_MIN:
+                raise _AiaccelIntOverflow()
+            return a // b
+        return impl
+    return lambda a, b: a // b
+
+
+@_aiaccel_overload(_aiaccel_mod)
+def _aiaccel_ov_mod(a, b):
+    if _aiaccel_ints(a, b):
+        def impl(a, b):
+            if b == -1:
+                return a - a
+            return a % b
+        return impl
+    return lambda a, b: a % b
+
+
+@_aiaccel_overload(_aiaccel_rshift)
+def _aiaccel_ov_rshift(a, b):
+    if _aiaccel_ints(a, b):
+        def impl(a, b):
+            x = _aiaccel_nb.int64(a)
+            k = _aiaccel_nb.int64(b)
+            if k < 0:
+                raise _AiaccelIntOverflow()
+            if k > 63:
+                return x >> 63
+            return x >> k
+        return impl
+    return lambda a, b: a >> b
+
+
+@_aiaccel_overload(_aiaccel_abs_f)
+def _aiaccel_ov_abs_f(a, flag):
+    if _aiaccel_ints(a):
+        def impl(a, flag):
+            x = _aiaccel_nb.int64(a)
+            if x == _AIACCEL_MIN:
+                flag[0] = 1
+                return x
+            return abs(x)
+        return impl
+    return lambda a, flag: abs(a)
+
+
+@_aiaccel_overload(_aiaccel_floordiv_f)
+def _aiaccel_ov_floordiv_f(a, b, flag):
+    if _aiaccel_ints(a, b):
+        def impl(a, b, flag):
+            if b == -1 and a == _AIACCEL_MIN:
+                flag[0] = 1
+                return a
+            return a // b
+        return impl
+    return lambda a, b, flag: a // b
+
+
+@_aiaccel_overload(_aiaccel_mod_f)
+def _aiaccel_ov_mod_f(a, b, flag):
+    if _aiaccel_ints(a, b):
+        def impl(a, b, flag):
+            if b == -1:
+                return a - a
+            return a % b
+        return impl
+    return lambda a, b, flag: a % b
+
+
+@_aiaccel_overload(_aiaccel_rshift_f)
+def _aiaccel_ov_rshift_f(a, b, flag):
+    if _aiaccel_ints(a, b):
+        def impl(a, b, flag):
+            x = _aiaccel_nb.int64(a)
+            k = _aiaccel_nb.int64(b)
+            if k < 0:
+                flag[0] = 1
+                return x
+            if k > 63:
+                return x >> 63
+            return x >> k
+        return impl
+    return lambda a, b, flag: a >> b
 
 
 def _aiaccel_to_int(conv):

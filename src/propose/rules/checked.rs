@@ -20,6 +20,7 @@
 //! stays plain, so loop-index code is not slowed. Nothing here decides equivalence: the
 //! verifier still compares every result.
 
+use crate::edit::{apply_edits, Edit};
 use crate::pyast::{self, ast, Expr, Stmt};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -42,7 +43,7 @@ pub struct CheckOptions {
 /// checked calls. Returns the new text, and whether anything changed.
 pub fn checked(src: &str, opts: &CheckOptions) -> Result<(String, bool), String> {
     let module = pyast::parse_module(src, "kernel.py")?;
-    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    let mut edits: Vec<Edit> = Vec::new();
     for s in &module {
         if let Stmt::FunctionDef(def) = s {
             let small = small_names(&def.body, opts);
@@ -53,14 +54,7 @@ pub fn checked(src: &str, opts: &CheckOptions) -> Result<(String, bool), String>
     if edits.is_empty() {
         return Ok((src.to_string(), false));
     }
-    edits.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
-    if edits.windows(2).any(|w| w[1].0.end > w[0].0.start) {
-        return Err("overlapping arithmetic rewrites".into());
-    }
-    let mut out = src.to_string();
-    for (r, t) in &edits {
-        out.replace_range(r.clone(), t);
-    }
+    let out = apply_edits(src, 0, &edits).map_err(|e| format!("checked arithmetic: {e}"))?;
     if let Some(at) = out.find("_aiaccel_unchecked_") {
         let op: String = out[at + "_aiaccel_unchecked_".len()..].chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
         return Err(format!("`{op}` in a parallel kernel has no overflow check that survives prange"));
@@ -77,6 +71,9 @@ fn op_name(op: &ast::Operator) -> Option<&'static str> {
         ast::Operator::Mult => "mul",
         ast::Operator::Pow => "pow",
         ast::Operator::LShift => "lshift",
+        ast::Operator::RShift => "rshift",
+        ast::Operator::FloorDiv => "floordiv",
+        ast::Operator::Mod => "mod",
         _ => return None,
     })
 }
@@ -92,6 +89,7 @@ fn call_name(c: &ast::ExprCall) -> Option<&'static str> {
         "math.ceil" => "ceil",
         "math.trunc" => "trunc",
         "sum" => "sum",
+        "abs" => "abs",
         _ => return None,
     })
 }
@@ -203,7 +201,7 @@ struct Ck<'a> {
 }
 
 /// The helpers that have a flag-setting twin (`_aiaccel_add_f(a, b, flag)`).
-const FLAG_HELPERS: &[&str] = &["add", "sub", "mul", "pow", "neg", "int", "sum"];
+const FLAG_HELPERS: &[&str] = &["add", "sub", "mul", "pow", "neg", "int", "sum", "abs", "floordiv", "mod", "rshift"];
 
 impl Ck<'_> {
     /// A value whose magnitude stays far below 2**62: small int literals, bounded names,
@@ -228,6 +226,8 @@ impl Ck<'_> {
 
     fn rewritable(&self, e: &Expr) -> bool {
         match e {
+            // `//`, `%` and `>>` of a small value cannot reach int64's edges (`i // 2`)
+            Expr::BinOp(b) if matches!(b.op, ast::Operator::FloorDiv | ast::Operator::Mod | ast::Operator::RShift) => !self.small(&b.left, 0),
             Expr::BinOp(b) => op_name(&b.op).is_some() && !self.small(e, 0),
             Expr::UnaryOp(u) => matches!(u.op, ast::UnaryOp::USub) && !matches!(u.operand.as_ref(), Expr::Constant(_)) && !self.small(e, 0),
             Expr::Call(c) => call_name(c).is_some(),
@@ -261,19 +261,14 @@ impl Ck<'_> {
         for c in pyast::expr_children(e) {
             self.collect(c, &mut edits);
         }
-        let mut text = self.src[r.clone()].to_string();
-        edits.sort_by_key(|(x, _): &(std::ops::Range<usize>, String)| std::cmp::Reverse(x.start));
-        for (x, t) in edits {
-            if x.start >= r.start && x.end <= r.end {
-                text.replace_range(x.start - r.start..x.end - r.start, &t);
-            }
-        }
-        text
+        let text = self.src[r.clone()].to_string();
+        edits.retain(|x: &Edit| x.range.start >= r.start && x.range.end <= r.end);
+        apply_edits(&text, r.start, &edits).unwrap_or(text)
     }
 
-    fn collect(&self, e: &Expr, out: &mut Vec<(std::ops::Range<usize>, String)>) {
+    fn collect(&self, e: &Expr, out: &mut Vec<Edit>) {
         if self.rewritable(e) {
-            out.push((pyast::range(e), self.render(e)));
+            out.push(Edit::new(pyast::range(e), self.render(e)));
         } else {
             for c in pyast::expr_children(e) {
                 self.collect(c, out);
@@ -281,7 +276,7 @@ impl Ck<'_> {
         }
     }
 
-    fn stmt(&self, s: &Stmt, opts: &CheckOptions, out: &mut Vec<(std::ops::Range<usize>, String)>) {
+    fn stmt(&self, s: &Stmt, opts: &CheckOptions, out: &mut Vec<Edit>) {
         match s {
             Stmt::FunctionDef(_) | Stmt::ClassDef(_) | Stmt::AsyncFunctionDef(_) => {}
             Stmt::AugAssign(a) => {
@@ -292,7 +287,7 @@ impl Ck<'_> {
                         // `t[i] += v` -> `t[i] = _aiaccel_add(t[i], v)`: the index is evaluated
                         // twice, which is the same for the side-effect-free indices of kernels
                         let t = self.render(&a.target);
-                        out.push((pyast::range(s), format!("{t} = {}", self.helper(op, &[t.clone(), self.render(&a.value)]))));
+                        out.push(Edit::new(pyast::range(s), format!("{t} = {}", self.helper(op, &[t.clone(), self.render(&a.value)]))));
                     }
                     _ => {
                         self.collect(&a.target, out);

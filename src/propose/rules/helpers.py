@@ -1,32 +1,62 @@
 import numpy as _aiaccel_np
 
 
-def _aiaccel_arr(x, ndim, elem, as_float=False, nd=False):
-    """A list (of lists) whose numbers are all `elem` (float or int) as an ndarray for the fast
-    path, or None for the original Python path: not a list, empty, ragged, another element type,
-    mixed types, bools, objects. With `nd` (a function that takes ndarrays elsewhere, verified on
-    ndarrays in this place too), an ndarray of the same dims and element type is taken as well."""
+def _aiaccel_arr(x, ndim, elem, as_float=False, nd=False, seq=0, mut=False):
+    """A list (of lists) whose numbers are all `elem` (float or int; None: all floats or all
+    ints, as float64 or int64) as an ndarray for the fast path, or None for the original Python
+    path: not a list, empty, ragged, another element type, mixed types, bools, objects. With `nd`
+    (a function that takes ndarrays elsewhere, verified on ndarrays in this place too), an
+    ndarray of the same dims and element type is taken as well. `seq` is a set of bits: 1, a
+    (never written) `bytes`/`bytearray` is taken as the int list it indexes as; 2, a `str` as
+    its code points (a body that only compares its characters with each other); 4, tuples in
+    place of the lists and a numeric `array.array` in place of a flat list (never written, never
+    returned: read, they behave as the list would). With `mut` (the body writes into it), rows
+    that are one list object (`[[0.0] * m] * n`) take the original path: a write to one row
+    is a write to all of them there, and not in an array."""
+    if seq & 3 and ndim == 1 and elem is not float and not as_float:
+        t = type(x)
+        if seq & 1 and (t is bytes or t is bytearray) and x:
+            return _aiaccel_np.frombuffer(x, dtype=_aiaccel_np.uint8).astype(_aiaccel_np.int64)
+        if seq & 2 and t is str and x:
+            # (lone surrogates too: '\udc80' from surrogateescape is a code point like any other)
+            b = x.encode("utf-32-le", "surrogatepass")
+            return _aiaccel_np.frombuffer(b, dtype=_aiaccel_np.uint32).astype(_aiaccel_np.int64)
+    if seq & 4 and ndim == 1 and type(x).__name__ == "array" and type(x).__module__ == "array" and x:
+        floats = x.typecode in "fd"
+        if x.typecode in "uw" or (elem is int and floats) or (elem is float and not floats) or (as_float and not floats):
+            return None
+        try:
+            return _aiaccel_np.array(x, dtype=_aiaccel_np.float64 if floats else _aiaccel_np.int64)
+        except (ValueError, TypeError, OverflowError):
+            return None
     if nd and type(x) is _aiaccel_np.ndarray:
         # an ndarray where the code indexes a list: taken as it is when it holds exactly what
         # the list would (a copy: the kernel's writes reach the caller only on success)
+        if elem is None:
+            elem = int if x.dtype == _aiaccel_np.int64 else float
         want = _aiaccel_np.dtype(_aiaccel_np.float64 if elem is float else _aiaccel_np.int64)
         if x.ndim != ndim or x.size == 0 or x.dtype != want or (as_float and elem is int):
             return None  # (an int array the code stores floats into would truncate them)
         return x.astype(_aiaccel_np.float64 if as_float else want)
-    if type(x) is not list or not x:
+    seqs = {list, tuple} if seq & 4 else {list}
+    if type(x) not in seqs or not x:
         return None
     rows = [x]
     for _ in range(ndim - 1):
         nxt = []
         for r in rows:
-            if set(map(type, r)) != {list}:
+            if not set(map(type, r)) <= seqs:
                 return None
             nxt.extend(r)
+        if mut and len(set(map(id, nxt))) != len(nxt):
+            return None
         rows = nxt
     kinds = set()
     for r in rows:
         kinds.update(map(type, r))
-    if kinds != {elem}:
+    if elem is None and len(kinds) == 1:
+        elem = next(iter(kinds))
+    if kinds != {elem} or elem not in (float, int):
         return None
     try:
         a = _aiaccel_np.array(x, dtype=_aiaccel_np.float64 if (as_float or elem is float) else _aiaccel_np.int64)
@@ -35,6 +65,29 @@ def _aiaccel_arr(x, ndim, elem, as_float=False, nd=False):
     if a.ndim != ndim or a.size == 0:
         return None
     return a
+
+
+def _aiaccel_shared(*xs):
+    """Whether two of the arguments share a list (or a row of one) or an array's memory, as in
+    f(x, x): the kernel works on separate arrays, so a write through one would not show through
+    the other as it does in the original."""
+    seen = set()
+    arrays = []
+    for x in xs:
+        mine = set()
+        stack = [x]
+        while stack:
+            v = stack.pop()
+            if type(v) is list:
+                mine.add(id(v))
+                if v and type(v[0]) is list:
+                    stack.extend(v)
+            elif isinstance(v, _aiaccel_np.ndarray):
+                arrays.append(v)
+        if mine & seen:
+            return True
+        seen |= mine
+    return any(_aiaccel_np.may_share_memory(arrays[i], arrays[j]) for i in range(len(arrays)) for j in range(i))
 
 
 _AIACCEL_ND_DTYPES = frozenset(_aiaccel_np.dtype(t) for t in ("float64", "int64", "complex128"))

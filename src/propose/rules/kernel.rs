@@ -10,7 +10,8 @@
 
 use super::adapter::{self, is_float_expr, Conv, ParamPlan, HELPERS};
 use super::checked;
-use crate::discover::Function;
+use crate::edit::{apply_edits, Edit};
+use crate::discover::{Function, ParamShape};
 use crate::pyast::{self, ast, Expr, Stmt};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -49,7 +50,7 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
     if opts.parallel && !helpers.is_empty() {
         return Err("calls module helpers: their int checks could not report from inside a prange loop".into());
     }
-    let params = adapter::plan_params(f, def)?;
+    let mut params = adapter::plan_params(f, def)?;
     if !params.iter().any(|p| matches!(p.conv, Conv::List { .. } | Conv::Array { .. } | Conv::Scalar)) {
         return Err("no numeric parameters".into());
     }
@@ -58,12 +59,13 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
     }
     let param_names: BTreeSet<String> = params.iter().map(|p| p.name.clone()).collect();
     let buffers = find_buffers(&def.body, module_src, &param_names);
-    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    let mut edits: Vec<Edit> = Vec::new();
     // calls of module helpers go to their compiled copies
     let helper_names: Vec<String> = helpers.iter().map(|h| h.name.clone()).collect();
     for (range, name) in helper_calls(&def.body, &helper_names) {
-        edits.push((range, helper_kernel_name(&name)));
+        edits.push(Edit::new(range, helper_kernel_name(&name)));
     }
+    edits.extend(full_slice_copies(&def.body));
     for b in &buffers {
         // `[0.0] * -3` is an empty list; np.zeros(-3) raises
         let dims: Vec<String> = b.shape.iter().map(|d| if d.chars().all(|c| c.is_ascii_digit()) { d.clone() } else { format!("max(0, {d})") }).collect();
@@ -74,13 +76,14 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
             "1" | "1.0" | "True" => format!("_aiaccel_np.ones({shape}, {dt})"),
             fill => format!("_aiaccel_np.full({shape}, {fill}, {dt})"),
         };
-        edits.push((b.value.clone(), text));
+        edits.push(Edit::new(b.value.clone(), text));
     }
     let array_names: BTreeSet<String> = params
         .iter()
         .filter(|p| matches!(p.conv, Conv::List { .. } | Conv::Array { .. }))
         .map(|p| p.name.clone())
         .chain(buffers_names(&def.body, &buffers))
+        .chain(numpy_allocations(&def.body))
         .collect();
     let mut keep_reductions = BTreeSet::new();
     if opts.parallel {
@@ -90,7 +93,7 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
         }
         keep_reductions = float_reductions(&def.body, &loops)?;
         for r in loops {
-            edits.push((r, "_aiaccel_nb.prange".to_string()));
+            edits.push(Edit::new(r, "_aiaccel_nb.prange".to_string()));
         }
     }
     let appends = find_append_buffers(&def.body, module_src, &param_names);
@@ -102,25 +105,88 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
         pyast::walk_stmts(&def.body, &mut |st| {
             if let Stmt::Return(r) = st {
                 if matches!(r.value.as_deref(), Some(Expr::List(l)) if l.elts.is_empty()) {
-                    edits.push((pyast::range(r.value.as_deref().unwrap()), format!("_aiaccel_np.empty(0, {})", dtype_text(dt))));
+                    edits.push(Edit::new(pyast::range(r.value.as_deref().unwrap()), format!("_aiaccel_np.empty(0, {})", dtype_text(dt))));
                 }
             }
         });
     }
-    let uses_dt = edits.iter().any(|(_, t)| t.contains("_aiaccel_dt.dtype"));
+    let uses_dt = edits.iter().any(|e| e.text.contains("_aiaccel_dt.dtype"));
+    // a list the body only reads as numbers (no float literal, no float-typed buffer, no helper
+    // of its own) computes the same on ints as Python does: its int lists take the fast path too
+    //     for k in range(n): ... through_k = d_ik + row_k[j]   # floyd_warshall on int weights
+    // (`m = 0.0; m = xs[i]` would make `m` a float in Numba where Python keeps the int.)
+    let int_buffers = buffers.iter().map(|b| b.dtype).chain(appends.iter().map(|a| a.dtype)).all(|d| matches!(d, Dtype::Int | Dtype::Bool));
+    // (and no number parameter that may be a float: `C[i][j] *= beta` makes an int list's
+    // elements floats in Python, truncated ints in an int64 array)
+    let int_scalars = f.params.iter().all(|p| !matches!(p.shape, ParamShape::Float | ParamShape::Unknown));
+    if int_buffers && int_scalars && !uses_dt && helpers.is_empty() && !makes_floats(&def.body) {
+        for p in params.iter_mut() {
+            if let Conv::List { int_elems: false, as_float: false, ref mut ints_too, .. } = p.conv {
+                *ints_too = true;
+            }
+        }
+    }
+    // a 1-D list read as ints and never written takes `bytes` too (indexing bytes gives ints);
+    // one whose elements are only compared with each other takes a `str` too, as code points
+    //     cost = 0 if a[i - 1] == b[j - 1] else 1     # edit distance, on str or on lists
+    let seq_cands: BTreeSet<String> = params
+        .iter()
+        .filter(|p| !p.mutated && matches!(p.conv, Conv::List { ndim: 1, as_float: false, int_elems, ints_too, .. } if int_elems || ints_too))
+        .map(|p| p.name.clone())
+        .collect();
+    let texts = text_params(&def.body, &seq_cands);
+    // read-only, never returned: tuples and array.array read as the lists would
+    //     for k in range(len(pts)): x, y = pts[k][0], pts[k][1]   # [(x, y), ...] too
+    // (a slice of one would come back as a list where Python gives bytes, a tuple, an array)
+    let returned = returned_as_is(&def.body);
+    let sliced = sliced_names(&def.body);
+    for p in params.iter_mut() {
+        if let Conv::List { ref mut seq, .. } = p.conv {
+            if sliced.contains(&p.name) {
+                continue;
+            }
+            if seq_cands.contains(&p.name) {
+                *seq = if texts.contains(&p.name) { 3 } else { 1 };
+            }
+            if !p.mutated && !returned.contains(&p.name) {
+                *seq |= 4;
+            }
+        }
+    }
     let converts_to_int = calls_any(&def.body, &["int", "math.floor", "math.ceil", "math.trunc", "round"]);
+    // Division by zero: Python floats raise, NumPy scalars (elements of ndarray parameters and
+    // of arrays made with np.*) give inf/nan. A kernel that takes ndarrays follows NumPy's rule,
+    // and each division with no NumPy operand calls a helper that raises as Python does; where
+    // one cannot be rewritten so, the whole kernel follows Python's rule (the verifier's zero
+    // inputs test both).
+    //     c = dt / dx                    # _aiaccel_pdiv(dt , dx): ZeroDivisionError at dx == 0
+    //     p[j, i] = (pn[j, i + 1] - pn[j, i - 1]) / dx   # np.float64 / 0.0: inf, no error
+    let mut numpy_errors = false;
+    let mut div_helpers = String::new();
+    if params.iter().any(|p| matches!(p.conv, Conv::Array { .. })) {
+        let py_divs = python_divisions(&def.body, &params, module_src);
+        if py_divs.iter().all(|d| d.edits.is_some()) {
+            numpy_errors = true;
+            for d in py_divs {
+                edits.extend(d.edits.unwrap_or_default());
+            }
+            for (name, op) in [("_aiaccel_pdiv", "/"), ("_aiaccel_pfloordiv", "//"), ("_aiaccel_pmod", "%")] {
+                if edits.iter().any(|e| e.text.contains(&format!("{name}("))) {
+                    // (an explicit raise: called from a kernel under NumPy's rule, the helper's
+                    // own division follows that rule too)
+                    div_helpers.push_str(&format!(
+                        "@_aiaccel_nb.njit(cache=True)\ndef {name}(a, b):\n    if b == 0:\n        raise ZeroDivisionError(\"division by zero\")\n    return a {op} b\n\n\n"
+                    ));
+                }
+            }
+        }
+    }
 
     // kernel: original body with the edits, renamed, under @njit
     let body_start = pyast::line_start(module_src, pyast::range(&def.body[0]).start);
     let mut body = module_src[body_start..f.range.end].to_string();
-    edits.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
     // `res = [0.0] * len(out)` with `out` an appended-to buffer: two rewrites of the same text
-    if edits.windows(2).any(|w| w[1].0.end > w[0].0.start) {
-        return Err("two of its rewrites overlap (a buffer sized by a list that is appended to)".into());
-    }
-    for (r, t) in &edits {
-        body.replace_range(r.start - body_start..r.end - body_start, t);
-    }
+    body = apply_edits(&body, body_start, &edits).map_err(|e| format!("{e} (a buffer sized by a list that is appended to?)"))?;
     // Python's math.sqrt/math.log raise ValueError outside their domain; compiled code returns
     // nan/-inf instead. The kernel calls checked versions that raise the same error.
     //     math.sqrt(-1.0)  # ValueError: math domain error (numba: nan)
@@ -143,6 +209,7 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
     if !domain.is_empty() {
         domain = format!("import math as _aiaccel_math\n\n\n{domain}");
     }
+    domain.push_str(&div_helpers);
     let kname = format!("_{}_kernel", f.name);
     let pyname = format!("_{}_py", f.name);
     let mut kparams: Vec<String> = params.iter().map(|p| p.name.clone()).collect();
@@ -154,10 +221,6 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
     if let Some(fl) = &flag {
         kparams.push(fl.clone());
     }
-    // Division by zero: Python floats raise, NumPy scalars (elements of ndarray parameters and
-    // of arrays made with np.*) give inf/nan. Where every division has a NumPy operand, the
-    // kernel follows NumPy's rule; otherwise Python's (the verifier's zero inputs test both).
-    let numpy_errors = params.iter().any(|p| matches!(p.conv, Conv::Array { .. })) && divisions_all_numpy(&def.body, &params);
     let error_model = if numpy_errors { ", error_model=\"numpy\"" } else { "" };
     let deco = if opts.parallel {
         format!("@_aiaccel_nb.njit(cache=True, parallel=True, boundscheck=True{error_model})")
@@ -181,6 +244,11 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
     let (header, doc) = adapter::signature_and_doc(def, module_src);
     let list_arrays: Vec<String> = params.iter().filter(|p| matches!(p.conv, Conv::List { .. } | Conv::Array { .. })).map(ParamPlan::fast_name).collect();
     let mut extra = Vec::new();
+    if texts.len() > 1 {
+        // characters compared across parameters: all `str` or none ('a' == 97 is False)
+        let kinds: Vec<String> = texts.iter().map(|t| format!("type({t}) is str")).collect();
+        extra.push(format!("len({{{}}}) > 1", kinds.join(", ")));
+    }
     if converts_to_int && !list_arrays.is_empty() {
         // int(nan) raises in Python and is garbage in compiled code
         extra.push(format!("not _aiaccel_finite({})", list_arrays.join(", ")));
@@ -191,7 +259,10 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
             extra.push(format!("not _aiaccel_np.isfinite({})", p.name));
         }
     }
-    let (guards, arrays) = adapter::guard_lines(&params, &pyname, 2, &[], &extra);
+    // degree 0: the kernel's int arithmetic is checked (an int leaving int64 raises and the
+    // original runs), so the guard only keeps ints inside 2**53, where int-to-float conversion
+    // and true division are exact as in Python
+    let (guards, arrays) = adapter::guard_lines(&params, &pyname, 0, &[], &extra);
     let mut lines: Vec<String> = Vec::new();
     if let Some(d) = &doc {
         lines.push(d.clone());
@@ -262,7 +333,8 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
             // float): the kernel's Python scalar becomes the same NumPy type
             Some(arrays) => {
                 lines.push("if type(_r) in (int, float, complex):".to_string());
-                lines.push(format!("    _r = _aiaccel_np.result_type({}).type(_r)", arrays.join(", ")));
+                // (with the result itself: an int64 array's mean is a float, np.float64)
+                lines.push(format!("    _r = _aiaccel_np.result_type({}, _r).type(_r)", arrays.join(", ")));
                 lines.push("return _r".into());
             }
             None => lines.push("return _r".into()),
@@ -280,16 +352,32 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
     ))
 }
 
-/// Every `/`, `//`, `%` in the body has an operand that is a NumPy scalar in the original: an
-/// element of an ndarray parameter or of an array the body makes with `np.*` or `.copy()`, or
-/// a local computed from one. (A body with no division at all qualifies.)
+/// One `/`, `//` or `%` with no NumPy operand: Python's rule (ZeroDivisionError) applies to it.
+struct PyDivision {
+    /// The edits that make it a call of the raising helper, when it can be rewritten so:
+    /// `a / b` -> `_aiaccel_pdiv(a , b)`, `s /= n` -> `s = _aiaccel_pdiv(s, n)`.
+    edits: Option<Vec<Edit>>,
+}
+
+fn division_helper(op: &ast::Operator) -> Option<&'static str> {
+    match op {
+        ast::Operator::Div => Some("_aiaccel_pdiv"),
+        ast::Operator::FloorDiv => Some("_aiaccel_pfloordiv"),
+        ast::Operator::Mod => Some("_aiaccel_pmod"),
+        _ => None,
+    }
+}
+
+/// The divisions of the body with no operand that is a NumPy scalar in the original (an
+/// element of an ndarray parameter or of an array the body makes with `np.*` or `.copy()`, or a
+/// local computed from one): Python's rule applies to these.
 ///
 /// ```python
 /// denom = 2.0 * (dx * dx + dy * dy)                 # Python floats
 /// p[j, i] = (pn[j, i + 1] + pn[j, i - 1]) / denom   # np.float64 / 0.0: inf, no error
 /// c = dt / dx                                       # float / 0.0: ZeroDivisionError
 /// ```
-fn divisions_all_numpy(body: &[Stmt], params: &[ParamPlan]) -> bool {
+fn python_divisions(body: &[Stmt], params: &[ParamPlan], src: &str) -> Vec<PyDivision> {
     let mut arrays: BTreeSet<String> = params.iter().filter(|p| matches!(p.conv, Conv::Array { .. })).map(|p| p.name.clone()).collect();
     let mut numpy_locals: BTreeSet<String> = BTreeSet::new();
     let is_numpy = |e: &Expr, arrays: &BTreeSet<String>, locals: &BTreeSet<String>| -> bool {
@@ -323,22 +411,48 @@ fn divisions_all_numpy(body: &[Stmt], params: &[ParamPlan]) -> bool {
             }
         });
     }
-    let mut all = true;
+    // the operator's own text between the operands: only spaces, parentheses, line breaks
+    let op_at = |from: usize, to: usize, op: &str| -> Option<std::ops::Range<usize>> {
+        let gap = &src[from..to];
+        let k = gap.find(op)?;
+        let rest_ok = |t: &str| t.chars().all(|c| c.is_whitespace() || c == '(' || c == ')' || c == '\\');
+        // `a / b` -> `a, b`: the spaces before the operator go with it
+        let spaces = gap[..k].len() - gap[..k].trim_end_matches(' ').len();
+        (rest_ok(&gap[..k]) && rest_ok(&gap[k + op.len()..])).then(|| from + k - spaces..from + k + op.len())
+    };
+    let op_text = |op: &ast::Operator| match op {
+        ast::Operator::Div => "/",
+        ast::Operator::FloorDiv => "//",
+        _ => "%",
+    };
+    let mut out = Vec::new();
     pyast::walk_body_exprs(body, &mut |e| {
         if let Expr::BinOp(b) = e {
-            if matches!(b.op, ast::Operator::Div | ast::Operator::FloorDiv | ast::Operator::Mod) && !is_numpy(&b.left, &arrays, &numpy_locals) && !is_numpy(&b.right, &arrays, &numpy_locals) {
-                all = false;
+            let Some(helper) = division_helper(&b.op) else { return };
+            if is_numpy(&b.left, &arrays, &numpy_locals) || is_numpy(&b.right, &arrays, &numpy_locals) {
+                return;
             }
+            let r = pyast::range(e);
+            let edits = op_at(pyast::range(b.left.as_ref()).end, pyast::range(b.right.as_ref()).start, op_text(&b.op))
+                .map(|op| vec![Edit::new(r.start..r.start, format!("{helper}(")), Edit::new(op, ","), Edit::new(r.end..r.end, ")")]);
+            out.push(PyDivision { edits });
         }
     });
     pyast::walk_stmts(body, &mut |s| {
         if let Stmt::AugAssign(a) = s {
-            if matches!(a.op, ast::Operator::Div | ast::Operator::FloorDiv | ast::Operator::Mod) && !is_numpy(&a.target, &arrays, &numpy_locals) && !is_numpy(&a.value, &arrays, &numpy_locals) {
-                all = false;
+            let Some(helper) = division_helper(&a.op) else { return };
+            if is_numpy(&a.target, &arrays, &numpy_locals) || is_numpy(&a.value, &arrays, &numpy_locals) {
+                return;
             }
+            let edits = pyast::name_of(&a.target).and_then(|t| {
+                let op = op_at(pyast::range(a.target.as_ref()).end, pyast::range(a.value.as_ref()).start, &format!("{}=", op_text(&a.op)))?;
+                let end = pyast::range(a.value.as_ref()).end;
+                Some(vec![Edit::new(op, format!("= {helper}({t}, ")), Edit::new(end..end, ")")])
+            });
+            out.push(PyDivision { edits });
         }
     });
-    all
+    out
 }
 
 /// The parameter every `return` returns as it is (`return grid`), if there is one and the body
@@ -441,6 +555,55 @@ fn numpy_scalar_result(body: &[Stmt], arrays: &[&ParamPlan]) -> Option<Vec<Strin
 }
 
 /// Names that appear in `return` expressions.
+/// Names sliced anywhere in the body (`xs[1:]`, `g[i][:k]`).
+fn sliced_names(body: &[Stmt]) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    pyast::walk_body_exprs(body, &mut |e| {
+        if let Expr::Subscript(s) = e {
+            let has_slice = match s.slice.as_ref() {
+                Expr::Slice(_) => true,
+                Expr::Tuple(t) => t.elts.iter().any(|x| matches!(x, Expr::Slice(_))),
+                _ => false,
+            };
+            if has_slice {
+                if let Some(b) = adapter::subscript_base(&s.value) {
+                    out.insert(b.to_string());
+                }
+            }
+        }
+    });
+    out
+}
+
+/// Names a `return` hands back as they are: `return xs`, `return xs, s`, `return a if c else b`
+/// (not names only used inside a returned expression: `return f(xs)`, `return xs[0]`).
+fn returned_as_is(body: &[Stmt]) -> BTreeSet<String> {
+    fn collect(e: &Expr, out: &mut BTreeSet<String>) {
+        match e {
+            Expr::Name(n) => {
+                out.insert(n.id.to_string());
+            }
+            Expr::Tuple(t) => t.elts.iter().for_each(|x| collect(x, out)),
+            Expr::List(l) => l.elts.iter().for_each(|x| collect(x, out)),
+            Expr::IfExp(i) => {
+                collect(&i.body, out);
+                collect(&i.orelse, out);
+            }
+            Expr::NamedExpr(n) => collect(&n.value, out),
+            _ => {}
+        }
+    }
+    let mut out = BTreeSet::new();
+    pyast::walk_stmts(body, &mut |s| {
+        if let Stmt::Return(r) = s {
+            if let Some(v) = &r.value {
+                collect(v, &mut out);
+            }
+        }
+    });
+    out
+}
+
 fn returned_names(body: &[Stmt]) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     pyast::walk_stmts(body, &mut |s| {
@@ -473,7 +636,7 @@ def _aiaccel_push(buf, n, value):
 /// `out = []` filled only by `out.append(x)`: becomes a growing typed array in the kernel.
 struct AppendBuffer {
     dtype: Dtype,
-    edits: Vec<(std::ops::Range<usize>, String)>,
+    edits: Vec<Edit>,
 }
 
 fn find_append_buffers(body: &[Stmt], src: &str, params: &BTreeSet<String>) -> Vec<AppendBuffer> {
@@ -502,7 +665,7 @@ fn find_append_buffers(body: &[Stmt], src: &str, params: &BTreeSet<String>) -> V
             return;
         }
         let counter = format!("_n_{name}");
-        let mut edits = vec![(pyast::range(s), String::new())]; // text filled once the dtype is known
+        let mut edits = vec![Edit::new(pyast::range(s), String::new())]; // text filled once the dtype is known
         let mut values: Vec<&Expr> = Vec::new();
         let mut ok = true;
         pyast::walk_stmts(body, &mut |st| {
@@ -517,7 +680,7 @@ fn find_append_buffers(body: &[Stmt], src: &str, params: &BTreeSet<String>) -> V
                             if at.attr.as_str() == "append" && c.args.len() == 1 && c.keywords.is_empty() && !mentions(&c.args[0], name) {
                                 values.push(&c.args[0]);
                                 let v = pyast::text(src, &c.args[0]);
-                                edits.push((pyast::range(st), format!("{name}, {counter} = _aiaccel_push({name}, {counter}, {v})")));
+                                edits.push(Edit::new(pyast::range(st), format!("{name}, {counter} = _aiaccel_push({name}, {counter}, {v})")));
                             } else {
                                 ok = false;
                             }
@@ -534,7 +697,7 @@ fn find_append_buffers(body: &[Stmt], src: &str, params: &BTreeSet<String>) -> V
                     };
                     for e in elts {
                         if pyast::name_of(e) == Some(name) {
-                            edits.push((pyast::range(e), format!("{name}[:{counter}]")));
+                            edits.push(Edit::new(pyast::range(e), format!("{name}[:{counter}]")));
                         } else if mentions(e, name) {
                             ok = false;
                         }
@@ -545,7 +708,7 @@ fn find_append_buffers(body: &[Stmt], src: &str, params: &BTreeSet<String>) -> V
             for e in pyast::stmt_exprs(st) {
                 pyast::walk_expr(e, &mut |x| match x {
                     Expr::Call(c) if pyast::dotted(&c.func).as_deref() == Some("len") && c.args.len() == 1 && pyast::name_of(&c.args[0]) == Some(name) => {
-                        edits.push((pyast::range(x), counter.clone()));
+                        edits.push(Edit::new(pyast::range(x), counter.clone()));
                     }
                     _ => {}
                 });
@@ -567,7 +730,7 @@ fn find_append_buffers(body: &[Stmt], src: &str, params: &BTreeSet<String>) -> V
         } else {
             Dtype::Data
         };
-        edits[0].1 = format!("{name}, {counter} = _aiaccel_np.empty(16, {}), 0", dtype_text(dtype));
+        edits[0].text = format!("{name}, {counter} = _aiaccel_np.empty(16, {}), 0", dtype_text(dtype));
         out.push(AppendBuffer { dtype, edits });
     });
     out
@@ -599,6 +762,185 @@ fn calls_any(body: &[Stmt], names: &[&str]) -> bool {
                 if names.contains(&n.as_str()) {
                     found = true;
                 }
+            }
+        }
+    });
+    found
+}
+
+/// The parameters among `cands` whose characters, were they `str`, the body only compares with
+/// each other's (and measures, and iterates): then their code points compute the same.
+/// Anything else a character could meet (a literal, a number, a method, a return) keeps
+/// the parameter off the `str` path.
+/// ```python
+/// ca = a[i - 1]                   # a char local: every binding is a character of `a`
+/// if ca == b[j - 1]: ...          # compared with a character: fine on code points
+/// ```
+fn text_params(body: &[Stmt], cands: &BTreeSet<String>) -> BTreeSet<String> {
+    let mut cands = cands.clone();
+    loop {
+        let ok = text_params_once(body, &cands);
+        if ok == cands {
+            return ok;
+        }
+        cands = ok;
+    }
+}
+
+fn text_params_once(body: &[Stmt], cands: &BTreeSet<String>) -> BTreeSet<String> {
+    type R = std::ops::Range<usize>;
+    let is_elem = |e: &Expr| -> bool {
+        matches!(e, Expr::Subscript(s) if !matches!(s.slice.as_ref(), Expr::Slice(_)) && pyast::name_of(&s.value).is_some_and(|n| cands.contains(n)))
+    };
+    // char-binding sites: `c = a[i]`, `for c in a`
+    let mut char_bind: BTreeSet<(usize, usize)> = BTreeSet::new();
+    // (bound name, the value or iterable's range, and that of the parameter's name in it)
+    let mut bind_values: Vec<(String, R, R)> = Vec::new();
+    pyast::walk_stmts(body, &mut |st| match st {
+        Stmt::Assign(a) if a.targets.len() == 1 && pyast::name_of(&a.targets[0]).is_some() && is_elem(&a.value) => {
+            let r = pyast::range(&a.targets[0]);
+            char_bind.insert((r.start, r.end));
+            let Expr::Subscript(sub) = a.value.as_ref() else { return };
+            bind_values.push((pyast::name_of(&a.targets[0]).unwrap_or("").to_string(), pyast::range(a.value.as_ref()), pyast::range(sub.value.as_ref())));
+        }
+        Stmt::For(f) if pyast::name_of(&f.target).is_some() && pyast::name_of(&f.iter).is_some_and(|n| cands.contains(n)) => {
+            let r = pyast::range(f.target.as_ref());
+            char_bind.insert((r.start, r.end));
+            let it = pyast::range(f.iter.as_ref());
+            bind_values.push((pyast::name_of(&f.target).unwrap_or("").to_string(), it.clone(), it));
+        }
+        _ => {}
+    });
+    // char locals: names every binding of which is a char binding
+    let mut stores: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
+    pyast::walk_body_exprs(body, &mut |e| {
+        if let Expr::Name(n) = e {
+            if matches!(n.ctx, ast::ExprContext::Store | ast::ExprContext::Del) {
+                let r = pyast::range(e);
+                stores.entry(n.id.to_string()).or_default().push((r.start, r.end));
+            }
+        }
+    });
+    let char_locals: BTreeSet<String> = stores.iter().filter(|(_, rs)| rs.iter().all(|r| char_bind.contains(r))).map(|(n, _)| n.clone()).collect();
+    let is_char = |e: &Expr| is_elem(e) || pyast::name_of(e).is_some_and(|n| char_locals.contains(n));
+    // allowed places: operands of comparisons among characters, `len(a)`, binding values
+    let mut allowed: BTreeSet<(usize, usize)> = BTreeSet::new();
+    for (name, value, inner) in &bind_values {
+        if char_locals.contains(name) {
+            allowed.insert((value.start, value.end));
+            allowed.insert((inner.start, inner.end));
+        }
+    }
+    let allow_elem = |e: &Expr, allowed: &mut BTreeSet<(usize, usize)>| {
+        let r = pyast::range(e);
+        allowed.insert((r.start, r.end));
+        if let Expr::Subscript(s) = e {
+            let r = pyast::range(s.value.as_ref());
+            allowed.insert((r.start, r.end));
+        }
+    };
+    pyast::walk_body_exprs(body, &mut |e| match e {
+        Expr::Compare(c) => {
+            let ops: Vec<&Expr> = std::iter::once(c.left.as_ref()).chain(c.comparators.iter()).collect();
+            if ops.iter().all(|o| is_char(o)) {
+                for o in ops {
+                    allow_elem(o, &mut allowed);
+                }
+            }
+        }
+        Expr::Call(c) if pyast::name_of(&c.func) == Some("len") && c.args.len() == 1 => {
+            let r = pyast::range(&c.args[0]);
+            allowed.insert((r.start, r.end));
+        }
+        _ => {}
+    });
+    // every load of a candidate or a char local is in an allowed place
+    let mut bad: BTreeSet<String> = BTreeSet::new();
+    let mut local_bad = false;
+    pyast::walk_body_exprs(body, &mut |e| {
+        if let Expr::Name(n) = e {
+            if !matches!(n.ctx, ast::ExprContext::Load) {
+                return;
+            }
+            let r = pyast::range(e);
+            let here = allowed.contains(&(r.start, r.end));
+            if cands.contains(n.id.as_str()) && !here {
+                bad.insert(n.id.to_string());
+            }
+            if char_locals.contains(n.id.as_str()) && !here {
+                local_bad = true;
+            }
+        }
+    });
+    if local_bad {
+        return BTreeSet::new();
+    }
+    cands.iter().filter(|c| !bad.contains(*c)).cloned().collect()
+}
+
+/// Locals bound once, to a new NumPy array: `out = np.zeros((n, m))`, `un = u.copy()`.
+fn numpy_allocations(body: &[Stmt]) -> Vec<String> {
+    const MAKERS: &[&str] = &["zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like", "array", "copy"];
+    let mut binds: BTreeMap<String, (usize, bool)> = BTreeMap::new();
+    pyast::walk_stmts(body, &mut |s| {
+        let targets: Vec<&Expr> = match s {
+            Stmt::Assign(a) => a.targets.iter().collect(),
+            Stmt::AugAssign(a) => vec![a.target.as_ref()],
+            Stmt::For(f) => vec![f.target.as_ref()],
+            _ => vec![],
+        };
+        for t in targets {
+            let mut names = Vec::new();
+            pyast::walk_expr(t, &mut |x| {
+                if let Expr::Name(n) = x {
+                    if matches!(n.ctx, ast::ExprContext::Store) {
+                        names.push(n.id.to_string());
+                    }
+                }
+            });
+            let alloc = match s {
+                Stmt::Assign(a) if a.targets.len() == 1 && pyast::name_of(t).is_some() => match a.value.as_ref() {
+                    Expr::Call(c) => pyast::dotted(&c.func).is_some_and(|d| {
+                        let (m, f) = d.rsplit_once('.').unwrap_or(("", d.as_str()));
+                        ((m == "np" || m == "numpy" || m == "_aiaccel_np") && MAKERS.contains(&f)) || (f == "copy" && c.args.is_empty() && !m.is_empty())
+                    }),
+                    _ => false,
+                },
+                _ => false,
+            };
+            for n in names {
+                let e = binds.entry(n).or_insert((0, true));
+                e.0 += 1;
+                e.1 &= alloc;
+            }
+        }
+    });
+    binds.into_iter().filter(|(_, (k, alloc))| *k == 1 && *alloc).map(|(n, _)| n).collect()
+}
+
+/// Whether the body makes a float anywhere, whatever its inputs: a float or complex literal,
+/// a true division (`/`, `/=`), `float()`, a float function of `math`. On int inputs such a
+/// body mixes ints and floats, which Numba unifies to floats where Python keeps each apart:
+/// ```python
+/// acc = xs[0]
+/// for i in range(1, len(xs)): acc = (acc + xs[i]) / 2   # ema([3]) is the int 3 in Python
+/// ```
+fn makes_floats(body: &[Stmt]) -> bool {
+    let mut found = false;
+    pyast::walk_body_exprs(body, &mut |e| {
+        if let Expr::Constant(c) = e {
+            if matches!(c.value, ast::Constant::Float(_) | ast::Constant::Complex { .. }) {
+                found = true;
+            }
+        }
+        if is_float_expr(e) {
+            found = true;
+        }
+    });
+    pyast::walk_stmts(body, &mut |s| {
+        if let Stmt::AugAssign(a) = s {
+            if matches!(a.op, ast::Operator::Div) {
+                found = true;
             }
         }
     });
@@ -954,6 +1296,28 @@ struct Helper {
     has_loop: bool,
 }
 
+/// `row[:]` read as a value: a copy of a list in Python, but a view of an array in Numba, so
+/// writes to the "copy" would reach the original. Each becomes `row.copy()`.
+/// ```python
+/// tmp = [row[:] for row in grid]   # kernel: [row.copy() for row in grid]
+/// ```
+/// (Of a list of lists the Python copy is shallow; the kernel's is deep. Writes through both
+/// differ, and the verifier's after-call comparison of the arguments sees it.)
+fn full_slice_copies(body: &[Stmt]) -> Vec<Edit> {
+    let mut out = Vec::new();
+    pyast::walk_body_exprs(body, &mut |e| {
+        if let Expr::Subscript(s) = e {
+            let full = matches!(s.slice.as_ref(), Expr::Slice(sl) if sl.lower.is_none() && sl.upper.is_none() && sl.step.is_none());
+            if full && matches!(s.ctx, ast::ExprContext::Load) {
+                if let Some(n) = pyast::name_of(&s.value) {
+                    out.push(Edit::new(pyast::range(e), format!("{n}.copy()")));
+                }
+            }
+        }
+    });
+    out
+}
+
 fn helper_kernel_name(name: &str) -> String {
     format!("_aiaccel_h_{name}")
 }
@@ -1045,16 +1409,13 @@ fn module_helpers(f: &Function, def: &ast::StmtFunctionDef, module_src: &str) ->
         let end = pyast::line_end(module_src, r.end);
         let mut text = module_src[start..end].to_string();
         // rename the def and the calls of other helpers inside it (back to front)
-        let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+        let mut edits: Vec<Edit> = Vec::new();
         for (range, name) in helper_calls(&d.body, &order) {
-            edits.push((range.start - start..range.end - start, helper_kernel_name(&name)));
+            edits.push(Edit::new(range, helper_kernel_name(&name)));
         }
         let name_at = text.find(&format!("def {n}")).ok_or_else(|| format!("helper `{n}` not found in its text"))? + 4;
-        edits.push((name_at..name_at + n.len(), helper_kernel_name(n)));
-        edits.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
-        for (r, t) in edits {
-            text.replace_range(r, &t);
-        }
+        edits.push(Edit::new(start + name_at..start + name_at + n.len(), helper_kernel_name(n)));
+        text = apply_edits(&text, start, &edits)?;
         let mut has_loop = false;
         pyast::walk_stmts(&d.body, &mut |s| has_loop |= matches!(s, Stmt::For(_) | Stmt::While(_)));
         helpers.push(Helper { name: n.clone(), kernel_text: crate::edit::dedent(&text), has_loop });
@@ -1260,7 +1621,11 @@ fn occurrences(stmts: &[Stmt], path: &mut Vec<usize>, next: &mut usize, out: &mu
 fn first_index(e: &Expr) -> (Option<&str>, Option<&Expr>) {
     match e {
         Expr::Subscript(s) => match s.value.as_ref() {
-            Expr::Name(n) => (Some(n.id.as_str()), Some(s.slice.as_ref())),
+            // `out[i, j]`: the first of the tuple
+            Expr::Name(n) => match s.slice.as_ref() {
+                Expr::Tuple(t) => (Some(n.id.as_str()), t.elts.first()),
+                sl => (Some(n.id.as_str()), Some(sl)),
+            },
             inner @ Expr::Subscript(_) => first_index(inner),
             _ => (None, None),
         },
@@ -1317,6 +1682,20 @@ mod tests {
             Some(Stmt::FunctionDef(d)) => d.body,
             _ => panic!("no def"),
         }
+    }
+
+    #[test]
+    fn an_outer_loop_over_rows_of_a_numpy_output_is_parallel() {
+        let b = body(
+            "def conv(image, kernel):\n    ih, iw = image.shape\n    kh, kw = kernel.shape\n    out = np.zeros((ih - kh + 1, iw - kw + 1))\n    for i in range(ih - kh + 1):\n        for j in range(iw - kw + 1):\n            acc = 0.0\n            for u in range(kh):\n                for v in range(kw):\n                    acc += image[i + u, j + v] * kernel[u, v]\n            out[i, j] = acc\n    return out\n",
+        );
+        let allocs = numpy_allocations(&b);
+        assert_eq!(allocs, vec!["out".to_string()]);
+        let arrays: BTreeSet<String> = ["image", "kernel", "out"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(parallel_loops(&b, &arrays).len(), 1);
+        // a write to another row (out[j, i]) is not provably private to iteration i
+        let b = body("def sym(a):\n    n = a.shape[0]\n    out = np.zeros((n, n))\n    for i in range(n):\n        for j in range(n):\n            out[i, j] = a[i, j]\n            out[j, i] = a[i, j]\n    return out\n");
+        assert!(parallel_loops(&b, &["a".to_string(), "out".to_string()].into_iter().collect()).is_empty());
     }
 
     #[test]

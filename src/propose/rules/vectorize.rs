@@ -10,6 +10,7 @@
 
 use super::adapter::{self, Conv, ParamPlan, HELPERS};
 use crate::discover::{Function, FunctionKind};
+use crate::edit::{apply_edits, Edit};
 use crate::pyast::{self, ast, Expr, Stmt};
 use std::collections::BTreeSet;
 
@@ -284,11 +285,6 @@ pub enum Kind {
     Elementwise,
 }
 
-struct Rewrite {
-    range: std::ops::Range<usize>,
-    text: String,
-}
-
 /// Build the AX010 / AX011 candidate, or say why not.
 pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, kind: Kind) -> Result<String, String> {
     if matches!(f.kind, FunctionKind::Method | FunctionKind::ClassMethod) {
@@ -301,7 +297,7 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, kind: K
     if params.iter().any(|p| p.mutated) {
         return Err("stores into a parameter; vectorizing would change what the caller sees".into());
     }
-    let mut rewrites: Vec<Rewrite> = Vec::new();
+    let mut rewrites: Vec<Edit> = Vec::new();
     let mut used: BTreeSet<String> = BTreeSet::new();
     let mut guards: Vec<String> = Vec::new();
     let mut lengths: Vec<String> = Vec::new();
@@ -338,7 +334,7 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, kind: K
                     text.push_str(&format!("{indent}{t}\n"));
                 }
                 let r = pyast::line_start(module_src, pyast::range(s).start) + indent.len()..pyast::line_end(module_src, pyast::range(s).end);
-                rewrites.push(Rewrite { range: r, text: text.trim_end().to_string() + "\n" });
+                rewrites.push(Edit::new(r, text.trim_end().to_string() + "\n"));
                 used.extend(cx.used.iter().cloned());
                 guards.extend(cx.guards.iter().cloned());
                 degree = degree.max(cx.degree);
@@ -367,7 +363,7 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, kind: K
                 let indent = &module_src[pyast::line_start(module_src, pyast::range(s).start)..pyast::range(s).start];
                 let text = format!("_n = {}\n{indent}{out}.extend({}.tolist())\n", cx.length, v);
                 let r = pyast::line_start(module_src, pyast::range(s).start) + indent.len()..pyast::line_end(module_src, pyast::range(s).end);
-                rewrites.push(Rewrite { range: r, text });
+                rewrites.push(Edit::new(r, text));
                 used.extend(cx.used.iter().cloned());
                 guards.extend(cx.guards.iter().cloned());
                 degree = degree.max(cx.degree);
@@ -395,7 +391,7 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, kind: K
                 cx.note(&lc.elt);
                 // `_n` is bound by an assignment expression so the comprehension can sit anywhere
                 let text = format!("{}.tolist()", v.replacen("[:_n]", &format!("[:(_n := {})]", cx.length), 1));
-                rewrites.push(Rewrite { range: pyast::range(lc), text });
+                rewrites.push(Edit::new(pyast::range(lc), text));
                 used.extend(cx.used.iter().cloned());
                 guards.extend(cx.guards.iter().cloned());
                 degree = degree.max(cx.degree);
@@ -430,14 +426,10 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, kind: K
         _ => None,
     };
     let start = doc_end.unwrap_or(body_start);
-    let mut text = module_src[start..f.range.end].to_string();
-    rewrites.sort_by_key(|r| std::cmp::Reverse(r.range.start));
-    for r in &rewrites {
-        if r.range.start < start {
-            return Err("rewrite overlaps the docstring".into());
-        }
-        text.replace_range(r.range.start - start..r.range.end - start, &r.text);
+    if rewrites.iter().any(|r| r.range.start < start) {
+        return Err("rewrite overlaps the docstring".into());
     }
+    let text = apply_edits(&module_src[start..f.range.end], start, &rewrites)?;
     let new_body = crate::edit::dedent(&text);
     let pyname = format!("_{}_py", f.name);
     let (header, doc) = adapter::signature_and_doc(def, module_src);

@@ -45,12 +45,32 @@ def memory_headroom(extra_bytes):
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
+def shares_objects(vals):
+    """Whether a list (a row of a nested list included) or an ndarray occurs twice among vals."""
+    seen = set()
+    stack = list(vals)
+    while stack:
+        v = stack.pop()
+        t = type(v)
+        if t is list or (t.__module__ == "numpy" and t.__name__ == "ndarray"):
+            if id(v) in seen:
+                return True
+            seen.add(id(v))
+            if t is list and v and type(v[0]) is list:
+                stack.extend(v)
+    return False
+
+
 def call(fn, case, seed, limit_s=None):
     """Run fn on its own deep copy of the case (every run, so a function that changes its
     arguments in place never sees what an earlier run left). Returns an outcome dict; with
     `limit_s`, a call still running after that many seconds is stopped and marked too_slow."""
-    args = [fast_copy(a) for a in case["args"]]
-    kwargs = {n: fast_copy(a) for n, a in case["kwargs"].items()}
+    if shares_objects(list(case["args"]) + list(case["kwargs"].values())):
+        # one copy of the whole call keeps the sharing: `[[0] * 3] * 3`, or f(x, x)
+        args, kwargs = copy.deepcopy((list(case["args"]), dict(case["kwargs"])))
+    else:
+        args = [fast_copy(a) for a in case["args"]]
+        kwargs = {n: fast_copy(a) for n, a in case["kwargs"].items()}
     buf = io.StringIO()
     seed_all(seed)
     pos = fd1_size()

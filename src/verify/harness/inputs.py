@@ -24,6 +24,12 @@ class Gen:
             return xs
         if variant == "int_for_float":
             return [r.randint(-9, 9) for _ in range(n)]
+        if variant == "int_positive":
+            return [r.randint(1, 100) for _ in range(n)]
+        if variant == "int_for_float_big":
+            # ints where floats were expected, at the edges a float-shaped list's int fast path
+            # guards: 2**53 (exact int-to-float) and sums/products past int64
+            return [r.choice([1, -1]) * r.choice([2**53 - 1, 2**53, 2**53 + 1, r.randint(2**31, 2**62)]) for _ in range(n)]
         if variant == "wide":
             return [r.uniform(-2000.0, 2000.0) for _ in range(n)]
         if variant == "huge":
@@ -101,6 +107,47 @@ class Gen:
 
             base = "zeros" if variant == "nd_list_zeros" else "random"
             return np.array(self.value(shape, n, m, base), dtype=np.int64 if shape.startswith("int") else np.float64)
+        if variant == "spd":
+            # a symmetric, strictly diagonally dominant matrix: positive definite, the input
+            # linear algebra (Cholesky, LU, triangular and iterative solvers) is written for
+            if shape in ("float_matrix", "int_matrix", "array2"):
+                ints = shape == "int_matrix"
+                a = [[r.randint(-9, 9) if ints else r.uniform(-1.0, 1.0) for _ in range(n)] for _ in range(n)]
+                for i in range(n):
+                    for j in range(i):
+                        a[i][j] = a[j][i]
+                    a[i][i] = (10 * n + 1) if ints else float(n + 1)
+                if shape == "array2":
+                    import numpy as np
+
+                    return np.array(a, dtype=np.float64)
+                return a
+            variant = "positive"
+        if variant == "alias_rows" and shape in ("float_matrix", "int_matrix"):
+            # every row the same list object, as `[[0.0] * m] * n` makes it
+            return [self.floats(m, "random") if shape == "float_matrix" else self.ints(m, "random")] * n
+        if variant in ("tuples", "array") and shape in ("float_list", "int_list", "float_matrix", "int_matrix", "float_cube"):
+            # the same numbers in tuples ([(x, y), ...]) or in an array.array: read-only
+            # containers a list-indexing loop takes as well
+            base = self.value(shape, n, m, "random")
+            if variant == "tuples":
+                if shape.endswith("_list"):
+                    return tuple(base)
+                if shape.endswith("_matrix"):
+                    return [tuple(row) for row in base]
+                return [[tuple(row) for row in plane] for plane in base]
+            if shape.endswith("_list"):
+                import array
+
+                return array.array("d" if shape == "float_list" else "q", base)
+            return base
+        if variant in ("text", "text_uni", "bytes") and shape in ("float_list", "int_list"):
+            # a sequence indexed like a list of numbers may be text: bytes index as ints, a str
+            # as one-character strings (non-ASCII ones too: code points past one byte)
+            if variant == "bytes":
+                return bytes(r.randrange(256) for _ in range(n))
+            alphabet = "acgt" if variant == "text" else "a\u00e9\u20ac\U0001f600b"
+            return "".join(r.choice(alphabet) for _ in range(n))
         if shape == "size":
             return n
         if shape == "int":
@@ -194,9 +241,11 @@ Gen.array = _gen_array
 
 def gen_args(params, n, variant, profile, gen):
     """Arguments for one call. profile 'square': every list has length n, every matrix n x n.
-    profile 'small-second': the second container parameter is small (a kernel, a window)."""
+    profile 'small-second': the second container parameter is small (a kernel, a window).
+    variant 'alias_args': the container parameters of one shape are one object (f(x, x))."""
     args = []
     containers = 0
+    first_of_shape = {}
     for p in params:
         if p.get("variadic"):
             break
@@ -209,7 +258,15 @@ def gen_args(params, n, variant, profile, gen):
             containers += 1
             if profile == "small-second" and containers == 2:
                 nn, mm = min(n, 3), min(n, 3)
-        args.append(gen.value(shape, nn, mm, variant))
+        if variant == "alias_args" and is_container:
+            if shape in first_of_shape:
+                args.append(args[first_of_shape[shape]])
+                continue
+            first_of_shape[shape] = len(args)
+            variant_here = "random"
+        else:
+            variant_here = variant
+        args.append(gen.value(shape, nn, mm, variant_here))
     return args
 
 
@@ -224,7 +281,8 @@ def generated_cases(params, seed, max_cases):
         plan += [(5, "nan_inf"), (9, "nan_inf"), (6, "int_for_float"), (1, "nan_inf"), (4, "wide"), (7, "wide"),
                  (3, "huge"), (6, "one_nan"), (5, "one_nan"), (8, "one_nan"), (4, "one_nan"),
                  (5, "list_nan"), (2, "list_nan"), (9, "cancel"), (17, "cancel"), (3, "offset"), (6, "offset"),
-                 (10, "edges"), (20, "edges")]
+                 (10, "edges"), (20, "edges"), (1, "int_for_float"), (2, "int_for_float"), (3, "int_for_float"), (16, "int_for_float"),
+                 (4, "int_for_float_big"), (9, "int_for_float_big")]
     if has_int:
         plan += [(4, "bigint"), (1, "bigint"), (6, "bigint"), (1, "int_mid"), (2, "int_mid"), (5, "int_mid"), (2, "int_edge")]
     # inputs at the edges of the adapters' guards (int magnitude, finiteness, element type,
@@ -235,11 +293,21 @@ def generated_cases(params, seed, max_cases):
         plan += [(4, "b_fmax"), (5, "b_mixed")]
     if shapes & {"float_matrix", "int_matrix"}:
         plan += [(4, "b_ragged")]
+    if shapes & {"float_matrix", "int_matrix", "array2"}:
+        plan += [(4, "spd"), (9, "spd")]
+    if shapes & {"float_list", "int_list"}:
+        plan += [(1, "text"), (5, "text"), (12, "text"), (7, "text_uni"), (1, "bytes"), (8, "bytes"), (30, "bytes"), (1, "array"), (7, "array")]
+    if shapes & {"float_list", "int_list", "float_matrix", "int_matrix", "float_cube"}:
+        plan += [(1, "tuples"), (6, "tuples"), (9, "tuples")]
     if shapes & set(ARRAY_SHAPES):
         # dtypes, layouts and subclasses an ndarray fast path takes as they are or refuses; and
         # the list-indexed parameters of such a function given as ndarrays (NumPy scalars then)
         plan += [(5, "nd_int"), (4, "nd_int_big"), (6, "nd_f32"), (5, "nd_bool"), (4, "nd_complex"), (7, "nd_fortran"), (6, "nd_view"), (4, "nd_matrix"),
                  (6, "nd_list"), (5, "nd_list_zeros")]
+    if shapes & {"float_matrix", "int_matrix"}:
+        plan += [(3, "alias_rows"), (5, "alias_rows")]
+    if containers >= 2:
+        plan += [(4, "alias_args"), (7, "alias_args")]
     profiles = ["square"] + (["small-second"] if containers >= 2 else [])
     gen = Gen(seed)
     cases = []

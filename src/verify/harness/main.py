@@ -14,7 +14,7 @@ def main():
     if req.get("cwd"):
         os.chdir(req["cwd"])
     try:
-        handler = {"probe": mode_probe, "verify": mode_verify, "bench": mode_bench, "capture": mode_capture, "eval": mode_eval, "repo_tests": mode_repo_tests}[req["mode"]]
+        handler = {"probe": mode_probe, "verify": mode_verify, "bench": mode_bench, "capture": mode_capture, "eval": mode_eval, "njit_ref": mode_njit_ref, "repo_tests": mode_repo_tests}[req["mode"]]
         out = handler(req)
     except Exception as e:
         out = {"status": "error", "message": "%s: %s" % (type(e).__name__, e), "traceback": traceback.format_exc()[-3000:]}

@@ -52,6 +52,23 @@ def mode_probe(req):
             info[name] = getattr(m, "__version__", "?")
         except Exception:
             info[name] = None
+    # optional packages some strategies need, found without importing them (cupy's import
+    # initialises CUDA): scipy (Numba's np.linalg calls it), cupy (the CuPy strategy)
+    import importlib.metadata
+    import importlib.util
+
+    info["optional"] = {}
+    for name, dists in (("scipy", ("scipy",)), ("cupy", ("cupy", "cupy-cuda12x", "cupy-cuda13x", "cupy-cuda11x"))):
+        version = None
+        if importlib.util.find_spec(name) is not None:
+            for d in dists:
+                try:
+                    version = importlib.metadata.version(d)
+                    break
+                except importlib.metadata.PackageNotFoundError:
+                    continue
+            version = version or "?"
+        info["optional"][name] = version
     return info
 
 
