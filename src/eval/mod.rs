@@ -380,6 +380,37 @@ pub fn run(opts: &EvalConfig, printer: &Printer) -> Result<EvalReport> {
     Ok(report)
 }
 
+/// The harness's reply to `eval` (src/eval/harness_eval.py::mode_eval).
+#[derive(Debug, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+enum ScoreReply {
+    Ok {
+        #[serde(default)]
+        oracle: Option<OracleReply>,
+        #[serde(default)]
+        compile_s: Option<f64>,
+        #[serde(default)]
+        sizes: Vec<SizeResult>,
+    },
+    Error {
+        message: String,
+    },
+}
+
+#[derive(Debug, Deserialize)]
+struct OracleReply {
+    ok: bool,
+    message: String,
+}
+
+/// The harness's reply to `njit_ref` (src/eval/harness_eval.py::mode_njit_ref).
+#[derive(Debug, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+enum NjitRefReply {
+    Ok { speedup: Option<f64>, note: String },
+    Error { message: String },
+}
+
 /// `numba.njit` on the unchanged function, on the spec's inputs already made arrays.
 fn njit_reference(spec: &SpecInfo, f: &Function, session: &Session, size: &str) -> Result<NjitReference> {
     let (interp, ws) = (&session.interp, &session.ws);
@@ -391,8 +422,11 @@ fn njit_reference(spec: &SpecInfo, f: &Function, session: &Session, size: &str) 
     o.insert("rounds".into(), json!(3));
     o.insert("size_budget_s".into(), json!(30.0));
     let (speedup, note) = match interp.run_harness(&req, &ws.spec(Duration::from_secs(300), false))? {
-        ScriptOutcome::Reply(v) if v["status"] == "ok" => (v["speedup"].as_f64(), v["note"].as_str().unwrap_or("").to_string()),
-        ScriptOutcome::Reply(v) => (None, format!("failed: {}", v["message"].as_str().unwrap_or("?"))),
+        ScriptOutcome::Reply(v) => match serde_json::from_value::<NjitRefReply>(v) {
+            Ok(NjitRefReply::Ok { speedup, note }) => (speedup, note),
+            Ok(NjitRefReply::Error { message }) => (None, format!("failed: {message}")),
+            Err(e) => (None, format!("aiaccel could not read the reply ({e})")),
+        },
         ScriptOutcome::TimedOut { .. } => (None, "ran past 300 s".into()),
         ScriptOutcome::NoReply { status, .. } => (None, format!("process died ({status})")),
     };
@@ -430,13 +464,20 @@ fn score(r: &mut FnResult, spec: &SpecInfo, f: &Function, a: &Accepted, session:
     o.insert("rounds".into(), json!(3));
     o.insert("size_budget_s".into(), json!(40.0));
     let out = interp.run_harness(&req, &ws.spec(Duration::from_secs(600), false))?;
-    let v = match out {
-        ScriptOutcome::Reply(v) if v["status"] == "ok" => v,
-        ScriptOutcome::Reply(v) => {
-            r.oracle_ok = Some(false);
-            r.oracle_message = format!("scoring failed: {}", v["message"].as_str().unwrap_or("?"));
-            return Ok(());
-        }
+    let reply = match out {
+        ScriptOutcome::Reply(v) => match serde_json::from_value::<ScoreReply>(v) {
+            Ok(ScoreReply::Ok { oracle, compile_s, sizes }) => (oracle, compile_s, sizes),
+            Ok(ScoreReply::Error { message }) => {
+                r.oracle_ok = Some(false);
+                r.oracle_message = format!("scoring failed: {message}");
+                return Ok(());
+            }
+            Err(e) => {
+                r.oracle_ok = Some(false);
+                r.oracle_message = format!("aiaccel could not read the scoring reply ({e})");
+                return Ok(());
+            }
+        },
         ScriptOutcome::TimedOut { .. } => {
             r.oracle_ok = Some(false);
             r.oracle_message = "scoring ran past 600 s".into();
@@ -448,24 +489,11 @@ fn score(r: &mut FnResult, spec: &SpecInfo, f: &Function, a: &Accepted, session:
             return Ok(());
         }
     };
-    r.oracle_ok = v["oracle"]["ok"].as_bool();
-    r.oracle_message = v["oracle"]["message"].as_str().unwrap_or("").to_string();
-    r.compile_s = v["compile_s"].as_f64();
-    r.sizes = v["sizes"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|x| SizeResult {
-                    size: x["size"].as_str().unwrap_or("?").into(),
-                    n: x["n"].clone(),
-                    orig_s: x["orig_s"].as_f64(),
-                    cand_s: x["cand_s"].as_f64(),
-                    speedup: x["speedup"].as_f64(),
-                    error: x["error"].as_str().map(String::from),
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let (oracle, compile_s, sizes) = reply;
+    r.oracle_ok = oracle.as_ref().map(|o| o.ok);
+    r.oracle_message = oracle.map(|o| o.message).unwrap_or_default();
+    r.compile_s = compile_s;
+    r.sizes = sizes;
     r.accelerated = spec.group != "negative" && r.oracle_ok == Some(true) && reference_speedup(r, reference).is_some_and(|x| x >= 1.2);
     Ok(())
 }

@@ -277,6 +277,11 @@ pub fn guard_lines(params: &[ParamPlan], py_name: &str, int_degree: usize, int_v
             // uses and a numeric dtype the kernel can compile exactly
             Conv::Array { ndim } => {
                 checks.push(format!("not _aiaccel_nd_ok({}, {ndim})", p.name));
+                if p.mutated {
+                    // a read-only array the body writes: the original raises partway, with its
+                    // earlier writes to the other arguments made
+                    checks.push(format!("not {}.flags.writeable", p.name));
+                }
                 arrays.push(p.name.clone());
                 if p.mutated {
                     // the kernel works on a copy: a fallback after a partial update (an int that

@@ -1,5 +1,5 @@
-//! Int safety by construction for compiled kernels: every `+ - * ** <<`, unary minus, `int()`,
-//! `round()`, `math.floor/ceil/trunc` and `sum()` in a Numba kernel becomes a call of a checked
+//! Int safety by construction for compiled kernels: every `+ - * ** <<`, unary minus, `abs()`,
+//! `int()`, `round()`, `math.floor/ceil/trunc` and `sum()` in a Numba kernel becomes a call of a checked
 //! helper (`checked.py`). On int operands the helper uses LLVM's overflow-checked arithmetic and
 //! raises `_AiaccelIntOverflow` when the result leaves int64; the adapter catches it and runs the
 //! original, so the caller gets Python's exact big int. On floats the helper is the plain
@@ -14,6 +14,10 @@
 //!             p[i] += p[i - k]      # int64 wraps silently; Python's int grows
 //!     return p[m]
 //! ```
+//!
+//! `//`, `%` and `>>` of values that may be large go through helpers too, for int64's edges
+//! where LLVM differs from Python (`-2**63 // -1` leaves int64, `-2**63 % -1` traps, `x >> 64`
+//! is 0 or -1, a negative count raises).
 //!
 //! Index arithmetic on values that cannot come near 2**63 (`i + 1`, `n - k` with `i` a
 //! `range` loop variable over small bounds, `len(x)`, `x.shape[0]`, guarded scalar parameters)
@@ -79,6 +83,10 @@ fn op_name(op: &ast::Operator) -> Option<&'static str> {
 }
 
 fn call_name(c: &ast::ExprCall) -> Option<&'static str> {
+    // `pow(a, b)` is `a ** b`
+    if c.args.len() == 2 && c.keywords.is_empty() && pyast::dotted(&c.func).as_deref() == Some("pow") && !c.args.iter().any(|a| matches!(a, Expr::Starred(_))) {
+        return Some("pow");
+    }
     if c.args.len() != 1 || !c.keywords.is_empty() || matches!(c.args[0], Expr::Starred(_)) {
         return None;
     }
@@ -239,7 +247,10 @@ impl Ck<'_> {
         match e {
             Expr::BinOp(b) if self.rewritable(e) => self.helper(op_name(&b.op).unwrap_or("add"), &[self.render(&b.left), self.render(&b.right)]),
             Expr::UnaryOp(u) if self.rewritable(e) => self.helper("neg", &[self.render(&u.operand)]),
-            Expr::Call(c) if self.rewritable(e) => self.helper(call_name(c).unwrap_or("int"), &[self.render(&c.args[0])]),
+            Expr::Call(c) if self.rewritable(e) => {
+                let args: Vec<String> = c.args.iter().map(|a| self.render(a)).collect();
+                self.helper(call_name(c).unwrap_or("int"), &args)
+            }
             _ => self.inner(e),
         }
     }

@@ -78,9 +78,11 @@ def _aiaccel_shared(*xs):
         stack = [x]
         while stack:
             v = stack.pop()
-            if type(v) is list:
-                mine.add(id(v))
-                if v and type(v[0]) is list:
+            if type(v) is list or type(v) is tuple:
+                # (a tuple is not written, but it may hold the rows of a list that is)
+                if type(v) is list:
+                    mine.add(id(v))
+                if v and (type(v[0]) is list or type(v[0]) is tuple):
                     stack.extend(v)
             elif isinstance(v, _aiaccel_np.ndarray):
                 arrays.append(v)

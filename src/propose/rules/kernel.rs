@@ -54,6 +54,9 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
     if !params.iter().any(|p| matches!(p.conv, Conv::List { .. } | Conv::Array { .. } | Conv::Scalar)) {
         return Err("no numeric parameters".into());
     }
+    if calls_round_ndigits(&def.body) {
+        return Err("`round(x, ndigits)` rounds differently compiled: Numba scales by 10**ndigits, Python rounds the exact decimal value (round(2.675, 2) is 2.67 in Python, 2.68 in Numba)".into());
+    }
     if has_unsupported(&def.body) {
         return Err("uses constructs Numba cannot compile (dicts, sets, strings, try, with, lambda, nested def, generators)".into());
     }
@@ -213,6 +216,11 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
     let kname = format!("_{}_kernel", f.name);
     let pyname = format!("_{}_py", f.name);
     let mut kparams: Vec<String> = params.iter().map(|p| p.name.clone()).collect();
+    // module state the body reads goes in as arguments, read at each call: Numba would freeze
+    // a global's value at compile time (and keep it in the on-disk cache)
+    //     SCALE = 2.0 ... s += xs[i] * SCALE   # kernel(xs, SCALE): a later SCALE = 3.0 counts
+    let module_state = pyast::parse_module(module_src, &f.path).map(|m| module_state_read(def, &m)).unwrap_or_default();
+    kparams.extend(module_state.iter().cloned());
     if uses_dt {
         kparams.push("_aiaccel_dt".into());
     }
@@ -269,6 +277,7 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
     }
     lines.extend(guards);
     let mut args: Vec<String> = params.iter().map(ParamPlan::fast_name).collect();
+    args.extend(module_state.iter().cloned());
     if uses_dt {
         let dt = if arrays.is_empty() { "_aiaccel_np.float64".to_string() } else { format!("_aiaccel_np.result_type({})", arrays.join(", ")) };
         args.push(format!("_aiaccel_np.empty(0, {dt})"));
@@ -966,6 +975,54 @@ fn buffers_names(body: &[Stmt], buffers: &[Buffer]) -> Vec<String> {
 }
 
 /// Constructs that nopython mode rejects or that change meaning under it.
+/// `round(x, n)` with a number of digits.
+fn calls_round_ndigits(body: &[Stmt]) -> bool {
+    let mut found = false;
+    pyast::walk_body_exprs(body, &mut |e| {
+        if let Expr::Call(c) = e {
+            if pyast::dotted(&c.func).as_deref() == Some("round") && (c.args.len() > 1 || !c.keywords.is_empty()) {
+                found = true;
+            }
+        }
+    });
+    found
+}
+
+/// Module-level names (bound by a top-level assignment: constants, tables, arrays) the body of
+/// `def` reads and never binds itself, in order of first use.
+fn module_state_read(def: &ast::StmtFunctionDef, module: &[Stmt]) -> Vec<String> {
+    let mut module_names: BTreeSet<String> = BTreeSet::new();
+    for s in module {
+        let targets: Vec<&Expr> = match s {
+            Stmt::Assign(a) => a.targets.iter().collect(),
+            Stmt::AnnAssign(a) => vec![a.target.as_ref()],
+            Stmt::AugAssign(a) => vec![a.target.as_ref()],
+            _ => vec![],
+        };
+        for t in targets {
+            module_names.extend(bound_names(t));
+        }
+    }
+    let mut local: BTreeSet<String> = def.args.posonlyargs.iter().chain(def.args.args.iter()).chain(def.args.kwonlyargs.iter()).map(|a| a.def.arg.to_string()).collect();
+    pyast::walk_body_exprs(&def.body, &mut |e| {
+        if let Expr::Name(n) = e {
+            if !matches!(n.ctx, ast::ExprContext::Load) {
+                local.insert(n.id.to_string());
+            }
+        }
+    });
+    let mut out: Vec<String> = Vec::new();
+    pyast::walk_body_exprs(&def.body, &mut |e| {
+        if let Expr::Name(n) = e {
+            let id = n.id.as_str();
+            if matches!(n.ctx, ast::ExprContext::Load) && module_names.contains(id) && !local.contains(id) && !out.iter().any(|o| o == id) {
+                out.push(id.to_string());
+            }
+        }
+    });
+    out
+}
+
 fn has_unsupported(body: &[Stmt]) -> bool {
     let mut bad = false;
     pyast::walk_stmts(body, &mut |s| {
@@ -981,6 +1038,10 @@ fn has_unsupported(body: &[Stmt]) -> bool {
         Expr::Call(c) => {
             if let Some(n) = pyast::dotted(&c.func) {
                 if matches!(n.as_str(), "sorted" | "reversed" | "isinstance" | "getattr" | "setattr" | "str" | "repr" | "dict" | "set") {
+                    bad = true;
+                }
+                // round(x, ndigits): see `calls_round_ndigits`
+                if n == "round" && (c.args.len() > 1 || !c.keywords.is_empty()) {
                     bad = true;
                 }
             }
@@ -1395,6 +1456,11 @@ fn module_helpers(f: &Function, def: &ast::StmtFunctionDef, module_src: &str) ->
             let a = &d.args;
             if !d.decorator_list.is_empty() || a.vararg.is_some() || a.kwarg.is_some() || !a.kwonlyargs.is_empty() || !a.posonlyargs.is_empty() || a.args.iter().any(|x| x.default.is_some()) || has_unsupported(&d.body) {
                 continue; // left as a Python call: the kernel will not type, the original runs
+            }
+            if !module_state_read(d, &module).is_empty() {
+                // Numba freezes a global's value when it compiles: a helper reading module state
+                // would keep the value of its first call
+                return Err(format!("helper `{n}` reads module state (`{}`), which a compiled copy would freeze", module_state_read(d, &module).join("`, `")));
             }
             next.extend(called(&d.body, d));
             order.push(n);

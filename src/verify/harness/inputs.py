@@ -54,6 +54,9 @@ class Gen:
         if variant == "offset":
             # a large common offset: one-pass variance formulas lose every digit here
             return [1e9 + r.randint(1, 5) for _ in range(n)]
+        if variant == "ties":
+            # decimal near-ties: round(2.675, 2) is 2.67 (the double is below the tie), x.5
+            return [r.choice([1, -1]) * r.choice([r.randint(0, 999) / 100 + 0.005, r.randint(0, 99) + 0.5, r.randint(0, 9999) / 1000 + 0.0005]) for _ in range(n)]
         if variant == "edges":
             # values on round decimal edges in [0, 1]: floor vs truncation vs rounding show here
             return [r.randint(0, 10) / 10 for _ in range(n)]
@@ -281,7 +284,7 @@ def generated_cases(params, seed, max_cases):
         plan += [(5, "nan_inf"), (9, "nan_inf"), (6, "int_for_float"), (1, "nan_inf"), (4, "wide"), (7, "wide"),
                  (3, "huge"), (6, "one_nan"), (5, "one_nan"), (8, "one_nan"), (4, "one_nan"),
                  (5, "list_nan"), (2, "list_nan"), (9, "cancel"), (17, "cancel"), (3, "offset"), (6, "offset"),
-                 (10, "edges"), (20, "edges"), (1, "int_for_float"), (2, "int_for_float"), (3, "int_for_float"), (16, "int_for_float"),
+                 (10, "edges"), (20, "edges"), (7, "ties"), (12, "ties"), (1, "int_for_float"), (2, "int_for_float"), (3, "int_for_float"), (16, "int_for_float"),
                  (4, "int_for_float_big"), (9, "int_for_float_big")]
     if has_int:
         plan += [(4, "bigint"), (1, "bigint"), (6, "bigint"), (1, "int_mid"), (2, "int_mid"), (5, "int_mid"), (2, "int_edge")]
