@@ -6,9 +6,7 @@
 
 mod common;
 
-use aiaccel::propose::rules;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ndarray")
@@ -16,26 +14,7 @@ fn fixtures() -> PathBuf {
 
 #[test]
 fn ndarray_parameters_take_the_kernel_as_they_are_and_keep_numpy_semantics() {
-    let src = std::fs::read_to_string(fixtures().join("kernels.py")).unwrap();
-    let mut module = src.clone();
-    for name in ["pairwise_dist", "relax", "scale_rows", "total"] {
-        let f = rules::example_function(&module, name).unwrap();
-        let shapes: Vec<String> = f.params.iter().map(|p| format!("{:?}", p.shape)).collect();
-        let cand = rules::apply("AX001", &f, &module).unwrap().unwrap_or_else(|why| panic!("AX001 does not fire on {name} ({shapes:?}): {why}"));
-        module = aiaccel::edit::splice(&module, &f, &cand).unwrap();
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let rewritten = dir.path().join("rewritten.py");
-    std::fs::write(&rewritten, &module).unwrap();
-    let out = Command::new(common::python())
-        .arg(fixtures().join("probe.py"))
-        .arg(fixtures().join("kernels.py"))
-        .arg(&rewritten)
-        .env("NUMBA_CACHE_DIR", dir.path().join("numba-cache"))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (v, _) = common::rewrite_and_probe(&fixtures(), "kernels.py", "AX001", &["pairwise_dist", "relax", "scale_rows", "total"]);
     for (label, ok) in v["same"].as_object().unwrap() {
         assert_eq!(ok, true, "{label}: the rewrite's result differs from the original's: {v}");
     }

@@ -8,7 +8,6 @@ mod common;
 
 use aiaccel::propose::rules;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/red_team")
@@ -16,25 +15,7 @@ fn fixtures() -> PathBuf {
 
 #[test]
 fn rewrites_that_went_wrong_once_match_the_original_now() {
-    let src = std::fs::read_to_string(fixtures().join("cases.py")).unwrap();
-    let mut module = src.clone();
-    for name in ["ema", "lu_inplace", "scaled_update", "pair_scaled", "matmul_acc", "copy_and_mark"] {
-        let f = rules::example_function(&module, name).unwrap();
-        let cand = rules::apply("AX001", &f, &module).unwrap().unwrap_or_else(|why| panic!("AX001 does not fire on {name}: {why}"));
-        module = aiaccel::edit::splice(&module, &f, &cand).unwrap();
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let rewritten = dir.path().join("rewritten.py");
-    std::fs::write(&rewritten, &module).unwrap();
-    let out = Command::new(common::python())
-        .arg(fixtures().join("probe.py"))
-        .arg(fixtures().join("cases.py"))
-        .arg(&rewritten)
-        .env("NUMBA_CACHE_DIR", dir.path().join("numba-cache"))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (v, module) = common::rewrite_and_probe(&fixtures(), "cases.py", "AX001", &["ema", "lu_inplace", "scaled_update", "pair_scaled", "matmul_acc", "copy_and_mark"]);
     assert_eq!(v.as_object().unwrap().len(), 8, "{v}");
     for (label, verdict) in v.as_object().unwrap() {
         assert_eq!(verdict, "same", "{label}: {verdict}");

@@ -8,7 +8,6 @@ mod common;
 
 use aiaccel::propose::rules;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sequences")
@@ -16,27 +15,10 @@ fn fixtures() -> PathBuf {
 
 const NAMES: &[&str] = &["levenshtein", "count_vowel_runs", "checksum", "shortest_paths", "smooth", "chain3", "diffuse", "box_blur", "bump_diagonal", "window_into"];
 
-/// The fixture with `rule` applied to each of `names`, probed against the original.
+/// The fixture with `rule` applied to each of `names`, probed against the original; every
+/// probe's result must be the original's.
 fn probe(rule: &str, names: &[&str]) -> serde_json::Value {
-    let src = std::fs::read_to_string(fixtures().join("kernels.py")).unwrap();
-    let mut module = src.clone();
-    for name in names {
-        let f = rules::example_function(&module, name).unwrap();
-        let cand = rules::apply(rule, &f, &module).unwrap().unwrap_or_else(|why| panic!("{rule} does not fire on {name}: {why}"));
-        module = aiaccel::edit::splice(&module, &f, &cand).unwrap();
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let rewritten = dir.path().join("rewritten.py");
-    std::fs::write(&rewritten, &module).unwrap();
-    let out = Command::new(common::python())
-        .arg(fixtures().join("probe.py"))
-        .arg(fixtures().join("kernels.py"))
-        .arg(&rewritten)
-        .env("NUMBA_CACHE_DIR", dir.path().join("numba-cache"))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (v, _) = common::rewrite_and_probe(&fixtures(), "kernels.py", rule, names);
     for (label, ok) in v["same"].as_object().unwrap() {
         assert_eq!(ok, true, "{label}: the rewrite differs from the original: {}", v["detail"][label]);
     }

@@ -208,7 +208,8 @@ fn inherit_from_helpers(src: &str, suite: &[Stmt]) -> std::collections::HashMap<
         own.insert(d.name.to_string(), (depth, shapes, names));
     }
     // calls of module functions by name, with the plain-name arguments: (callee, [arg name])
-    let calls: HashMap<String, Vec<(String, Vec<Option<String>>)>> = defs
+    type Calls = Vec<(String, Vec<Option<String>>)>;
+    let calls: HashMap<String, Calls> = defs
         .iter()
         .map(|d| {
             let mut locals = std::collections::HashSet::new();

@@ -125,3 +125,30 @@ pub fn stdout(o: &Output) -> String {
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).to_string()
 }
+
+/// Apply `rule` to each of `names` in `dir/module` (one module, rewritten function by function),
+/// then run `dir/probe.py ORIGINAL REWRITE` and parse the JSON it prints. Returns it with the
+/// rewritten module's text.
+pub fn rewrite_and_probe(dir: &Path, module: &str, rule: &str, names: &[&str]) -> (serde_json::Value, String) {
+    use aiaccel::propose::rules;
+    let src = std::fs::read_to_string(dir.join(module)).unwrap();
+    let mut text = src.clone();
+    for name in names {
+        let f = rules::example_function(&text, name).unwrap();
+        let shapes: Vec<String> = f.params.iter().map(|p| format!("{:?}", p.shape)).collect();
+        let cand = rules::apply(rule, &f, &text).unwrap().unwrap_or_else(|why| panic!("{rule} does not fire on {name} ({shapes:?}): {why}"));
+        text = aiaccel::edit::splice(&text, &f, &cand).unwrap();
+    }
+    let scratch = tempfile::tempdir().unwrap();
+    let rewritten = scratch.path().join("rewritten.py");
+    std::fs::write(&rewritten, &text).unwrap();
+    let out = Command::new(python())
+        .arg(dir.join("probe.py"))
+        .arg(dir.join(module))
+        .arg(&rewritten)
+        .env("NUMBA_CACHE_DIR", scratch.path().join("numba-cache"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    (serde_json::from_slice(&out.stdout).unwrap(), text)
+}

@@ -651,12 +651,7 @@ struct AppendBuffer {
 fn find_append_buffers(body: &[Stmt], src: &str, params: &BTreeSet<String>) -> Vec<AppendBuffer> {
     let mut assigns: BTreeMap<String, usize> = BTreeMap::new();
     pyast::walk_stmts(body, &mut |s| {
-        let targets: Vec<&Expr> = match s {
-            Stmt::Assign(a) => a.targets.iter().collect(),
-            Stmt::AugAssign(a) => vec![a.target.as_ref()],
-            Stmt::For(f) => vec![f.target.as_ref()],
-            _ => vec![],
-        };
+        let targets = binding_targets(s);
         for t in targets {
             for n in bound_names(t) {
                 *assigns.entry(n).or_default() += 1;
@@ -892,21 +887,9 @@ fn numpy_allocations(body: &[Stmt]) -> Vec<String> {
     const MAKERS: &[&str] = &["zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like", "array", "copy"];
     let mut binds: BTreeMap<String, (usize, bool)> = BTreeMap::new();
     pyast::walk_stmts(body, &mut |s| {
-        let targets: Vec<&Expr> = match s {
-            Stmt::Assign(a) => a.targets.iter().collect(),
-            Stmt::AugAssign(a) => vec![a.target.as_ref()],
-            Stmt::For(f) => vec![f.target.as_ref()],
-            _ => vec![],
-        };
+        let targets = binding_targets(s);
         for t in targets {
-            let mut names = Vec::new();
-            pyast::walk_expr(t, &mut |x| {
-                if let Expr::Name(n) = x {
-                    if matches!(n.ctx, ast::ExprContext::Store) {
-                        names.push(n.id.to_string());
-                    }
-                }
-            });
+            let names = bound_names(t);
             let alloc = match s {
                 Stmt::Assign(a) if a.targets.len() == 1 && pyast::name_of(t).is_some() => match a.value.as_ref() {
                     Expr::Call(c) => pyast::dotted(&c.func).is_some_and(|d| {
@@ -1126,12 +1109,7 @@ fn find_buffers(body: &[Stmt], src: &str, params: &BTreeSet<String>) -> Vec<Buff
     // every assignment of each local name
     let mut assigns: BTreeMap<String, usize> = BTreeMap::new();
     pyast::walk_stmts(body, &mut |s| {
-        let targets: Vec<&Expr> = match s {
-            Stmt::Assign(a) => a.targets.iter().collect(),
-            Stmt::AugAssign(a) => vec![a.target.as_ref()],
-            Stmt::For(f) => vec![f.target.as_ref()],
-            _ => vec![],
-        };
+        let targets = binding_targets(s);
         for t in targets {
             for n in bound_names(t) {
                 *assigns.entry(n).or_default() += 1;
@@ -1422,12 +1400,7 @@ fn module_helpers(f: &Function, def: &ast::StmtFunctionDef, module_src: &str) ->
     let called = |body: &[Stmt], own: &ast::StmtFunctionDef| -> Vec<String> {
         let mut locals: BTreeSet<String> = own.args.args.iter().map(|a| a.def.arg.to_string()).collect();
         pyast::walk_stmts(body, &mut |s| {
-            let targets: Vec<&Expr> = match s {
-                Stmt::Assign(a) => a.targets.iter().collect(),
-                Stmt::AugAssign(a) => vec![a.target.as_ref()],
-                Stmt::For(x) => vec![x.target.as_ref()],
-                _ => vec![],
-            };
+            let targets = binding_targets(s);
             for t in targets {
                 locals.extend(bound_names(t));
             }
@@ -1700,6 +1673,16 @@ fn first_index(e: &Expr) -> (Option<&str>, Option<&Expr>) {
 }
 
 /// Names a target binds: `x`, `(a, b)`; not `a[i]` (that stores into a, it does not rebind it).
+/// The targets a statement binds names in: `x = ...`, `x += ...`, `for x in ...`.
+fn binding_targets(s: &Stmt) -> Vec<&Expr> {
+    match s {
+        Stmt::Assign(a) => a.targets.iter().collect(),
+        Stmt::AugAssign(a) => vec![a.target.as_ref()],
+        Stmt::For(f) => vec![f.target.as_ref()],
+        _ => vec![],
+    }
+}
+
 fn bound_names(t: &Expr) -> Vec<String> {
     match t {
         Expr::Name(n) => vec![n.id.to_string()],
