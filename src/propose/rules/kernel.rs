@@ -456,7 +456,7 @@ fn python_divisions(body: &[Stmt], params: &[ParamPlan], src: &str) -> Vec<PyDiv
             let edits = pyast::name_of(&a.target).and_then(|t| {
                 let op = op_at(pyast::range(a.target.as_ref()).end, pyast::range(a.value.as_ref()).start, &format!("{}=", op_text(&a.op)))?;
                 let end = pyast::range(a.value.as_ref()).end;
-                Some(vec![Edit::new(op, format!("= {helper}({t}, ")), Edit::new(end..end, ")")])
+                Some(vec![Edit::new(op, format!(" = {helper}({t},")), Edit::new(end..end, ")")])
             });
             out.push(PyDivision { edits });
         }
