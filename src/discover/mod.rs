@@ -146,13 +146,7 @@ fn scan(path: &str, src: &str) -> Result<Vec<(Function, Option<String>)>, String
     let mut all = Vec::new();
     for s in &suite {
         match s {
-            Stmt::FunctionDef(def) => {
-                let mut entry = consider(&ctx, s, def, None, inherited.get(def.name.as_str()));
-                if let Some(h) = inherited.get(def.name.as_str()) {
-                    apply_inherited(&mut entry.0, h);
-                }
-                all.push(entry)
-            }
+            Stmt::FunctionDef(def) => all.push(consider(&ctx, s, def, None, inherited.get(def.name.as_str()))),
             Stmt::ClassDef(class) => {
                 for m in &class.body {
                     if let Stmt::FunctionDef(def) = m {
@@ -340,7 +334,7 @@ fn consider(ctx: &ModuleCtx<'_>, stmt: &Stmt, def: &ast::StmtFunctionDef, class:
         reasons.push(format!("{} arithmetic ops", facts.arith));
     }
     let score = 10.0 * facts.loop_depth as f64 + (1.0 + (facts.arith + facts.subscripts + facts.math_calls) as f64).ln();
-    let function = Function {
+    let mut function = Function {
         path: path.to_string(),
         module: module.to_string(),
         qualname,
@@ -356,6 +350,9 @@ fn consider(ctx: &ModuleCtx<'_>, stmt: &Stmt, def: &ast::StmtFunctionDef, class:
         score,
         reasons,
     };
+    if let Some(h) = inherited {
+        apply_inherited(&mut function, h);
+    }
     (function, skip_reason)
 }
 

@@ -16,7 +16,7 @@ pub const HELPERS: &str = include_str!("helpers.py");
 pub enum Conv {
     /// A list of `ndim` dims of `float` or `int` elements converted with `_aiaccel_arr`.
     /// `ints_too`: a float-shaped list whose all-int values also take the fast path (as int64),
-    /// where the kernel keeps no float-typed buffer an int would have stayed an int in.
+    /// where the body makes no float at all (see `kernel::makes_floats`).
     /// `seq`, bits: 1, a `bytes` value is taken as its int list too (never written); 2, a `str`
     /// as its code points (the body only compares its characters); 4, tuples for the lists and
     /// a numeric `array.array` for a flat list (never written, never returned).

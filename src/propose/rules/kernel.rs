@@ -43,7 +43,9 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
     if matches!(f.kind, crate::discover::FunctionKind::Method | crate::discover::FunctionKind::ClassMethod) {
         return Err("methods need an instance; only functions and static methods are compiled".into());
     }
-    let helpers = module_helpers(f, def, module_src)?;
+    // (a module that does not parse has no helpers or state to take along)
+    let module = pyast::parse_module(module_src, &f.path).unwrap_or_default();
+    let helpers = module_helpers(f, def, module_src, &module)?;
     if f.loop_depth == 0 && !helpers.iter().any(|h| h.has_loop) {
         return Err("no loop to compile".into());
     }
@@ -114,8 +116,9 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
         });
     }
     let uses_dt = edits.iter().any(|e| e.text.contains("_aiaccel_dt.dtype"));
-    // a list the body only reads as numbers (no float literal, no float-typed buffer, no helper
-    // of its own) computes the same on ints as Python does: its int lists take the fast path too
+    // a list in a body that makes no float (`makes_floats`) and keeps no float-typed buffer or
+    // helper of its own computes the same on ints as Python does: its int lists take the fast
+    // path too
     //     for k in range(n): ... through_k = d_ik + row_k[j]   # floyd_warshall on int weights
     // (`m = 0.0; m = xs[i]` would make `m` a float in Numba where Python keeps the int.)
     let int_buffers = buffers.iter().map(|b| b.dtype).chain(appends.iter().map(|a| a.dtype)).all(|d| matches!(d, Dtype::Int | Dtype::Bool));
@@ -162,17 +165,15 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
     // and each division with no NumPy operand calls a helper that raises as Python does; where
     // one cannot be rewritten so, the whole kernel follows Python's rule (the verifier's zero
     // inputs test both).
-    //     c = dt / dx                    # _aiaccel_pdiv(dt , dx): ZeroDivisionError at dx == 0
+    //     c = dt / dx                    # _aiaccel_pdiv(dt, dx): ZeroDivisionError at dx == 0
     //     p[j, i] = (pn[j, i + 1] - pn[j, i - 1]) / dx   # np.float64 / 0.0: inf, no error
     let mut numpy_errors = false;
     let mut div_helpers = String::new();
     if params.iter().any(|p| matches!(p.conv, Conv::Array { .. })) {
         let py_divs = python_divisions(&def.body, &params, module_src);
-        if py_divs.iter().all(|d| d.edits.is_some()) {
+        if py_divs.iter().all(Option::is_some) {
             numpy_errors = true;
-            for d in py_divs {
-                edits.extend(d.edits.unwrap_or_default());
-            }
+            edits.extend(py_divs.into_iter().flatten().flatten());
             for (name, op) in [("_aiaccel_pdiv", "/"), ("_aiaccel_pfloordiv", "//"), ("_aiaccel_pmod", "%")] {
                 if edits.iter().any(|e| e.text.contains(&format!("{name}("))) {
                     // (an explicit raise: called from a kernel under NumPy's rule, the helper's
@@ -219,7 +220,7 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
     // module state the body reads goes in as arguments, read at each call: Numba would freeze
     // a global's value at compile time (and keep it in the on-disk cache)
     //     SCALE = 2.0 ... s += xs[i] * SCALE   # kernel(xs, SCALE): a later SCALE = 3.0 counts
-    let module_state = pyast::parse_module(module_src, &f.path).map(|m| module_state_read(def, &m)).unwrap_or_default();
+    let module_state = module_state_read(def, &module);
     kparams.extend(module_state.iter().cloned());
     if uses_dt {
         kparams.push("_aiaccel_dt".into());
@@ -361,13 +362,6 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
     ))
 }
 
-/// One `/`, `//` or `%` with no NumPy operand: Python's rule (ZeroDivisionError) applies to it.
-struct PyDivision {
-    /// The edits that make it a call of the raising helper, when it can be rewritten so:
-    /// `a / b` -> `_aiaccel_pdiv(a , b)`, `s /= n` -> `s = _aiaccel_pdiv(s, n)`.
-    edits: Option<Vec<Edit>>,
-}
-
 fn division_helper(op: &ast::Operator) -> Option<&'static str> {
     match op {
         ast::Operator::Div => Some("_aiaccel_pdiv"),
@@ -379,14 +373,16 @@ fn division_helper(op: &ast::Operator) -> Option<&'static str> {
 
 /// The divisions of the body with no operand that is a NumPy scalar in the original (an
 /// element of an ndarray parameter or of an array the body makes with `np.*` or `.copy()`, or a
-/// local computed from one): Python's rule applies to these.
+/// local computed from one): Python's rule applies to these. Each comes with the edits that make
+/// it a call of the raising helper, where it can be rewritten so (`a / b` -> `_aiaccel_pdiv(a, b)`,
+/// `s /= n` -> `s = _aiaccel_pdiv(s, n)`), else None.
 ///
 /// ```python
 /// denom = 2.0 * (dx * dx + dy * dy)                 # Python floats
 /// p[j, i] = (pn[j, i + 1] + pn[j, i - 1]) / denom   # np.float64 / 0.0: inf, no error
 /// c = dt / dx                                       # float / 0.0: ZeroDivisionError
 /// ```
-fn python_divisions(body: &[Stmt], params: &[ParamPlan], src: &str) -> Vec<PyDivision> {
+fn python_divisions(body: &[Stmt], params: &[ParamPlan], src: &str) -> Vec<Option<Vec<Edit>>> {
     let mut arrays: BTreeSet<String> = params.iter().filter(|p| matches!(p.conv, Conv::Array { .. })).map(|p| p.name.clone()).collect();
     let mut numpy_locals: BTreeSet<String> = BTreeSet::new();
     let is_numpy = |e: &Expr, arrays: &BTreeSet<String>, locals: &BTreeSet<String>| -> bool {
@@ -444,7 +440,7 @@ fn python_divisions(body: &[Stmt], params: &[ParamPlan], src: &str) -> Vec<PyDiv
             let r = pyast::range(e);
             let edits = op_at(pyast::range(b.left.as_ref()).end, pyast::range(b.right.as_ref()).start, op_text(&b.op))
                 .map(|op| vec![Edit::new(r.start..r.start, format!("{helper}(")), Edit::new(op, ","), Edit::new(r.end..r.end, ")")]);
-            out.push(PyDivision { edits });
+            out.push(edits);
         }
     });
     pyast::walk_stmts(body, &mut |s| {
@@ -458,7 +454,7 @@ fn python_divisions(body: &[Stmt], params: &[ParamPlan], src: &str) -> Vec<PyDiv
                 let end = pyast::range(a.value.as_ref()).end;
                 Some(vec![Edit::new(op, format!(" = {helper}({t},")), Edit::new(end..end, ")")])
             });
-            out.push(PyDivision { edits });
+            out.push(edits);
         }
     });
     out
@@ -478,16 +474,7 @@ fn returned_param(body: &[Stmt]) -> Option<String> {
                 }
                 None => other = true,
             },
-            Stmt::Assign(a) => a.targets.iter().flat_map(bound_names).for_each(|n| {
-                rebound.insert(n);
-            }),
-            Stmt::AugAssign(a) => bound_names(&a.target).into_iter().for_each(|n| {
-                rebound.insert(n);
-            }),
-            Stmt::For(f) => bound_names(&f.target).into_iter().for_each(|n| {
-                rebound.insert(n);
-            }),
-            _ => {}
+            _ => rebound.extend(binding_targets(s).into_iter().flat_map(bound_names)),
         }
     });
     if other || names.len() != 1 {
@@ -563,7 +550,6 @@ fn numpy_scalar_result(body: &[Stmt], arrays: &[&ParamPlan]) -> Option<Vec<Strin
     result.map(|r| r.into_iter().collect())
 }
 
-/// Names that appear in `return` expressions.
 /// Names sliced anywhere in the body (`xs[1:]`, `g[i][:k]`).
 fn sliced_names(body: &[Stmt]) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
@@ -613,6 +599,7 @@ fn returned_as_is(body: &[Stmt]) -> BTreeSet<String> {
     out
 }
 
+/// Names that appear in `return` expressions.
 fn returned_names(body: &[Stmt]) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     pyast::walk_stmts(body, &mut |s| {
@@ -919,22 +906,16 @@ fn numpy_allocations(body: &[Stmt]) -> Vec<String> {
 /// ```
 fn makes_floats(body: &[Stmt]) -> bool {
     let mut found = false;
-    pyast::walk_body_exprs(body, &mut |e| {
-        if let Expr::Constant(c) = e {
-            if matches!(c.value, ast::Constant::Float(_) | ast::Constant::Complex { .. }) {
-                found = true;
-            }
-        }
-        if is_float_expr(e) {
+    pyast::walk_stmts(body, &mut |s| {
+        if matches!(s, Stmt::AugAssign(a) if matches!(a.op, ast::Operator::Div)) {
             found = true;
         }
-    });
-    pyast::walk_stmts(body, &mut |s| {
-        if let Stmt::AugAssign(a) = s {
-            if matches!(a.op, ast::Operator::Div) {
-                found = true;
-            }
+        for e in pyast::stmt_exprs(s) {
+            found |= is_float_expr(e);
         }
+    });
+    pyast::walk_body_exprs(body, &mut |e| {
+        found |= matches!(e, Expr::Constant(c) if matches!(c.value, ast::Constant::Complex { .. }));
     });
     found
 }
@@ -957,7 +938,6 @@ fn buffers_names(body: &[Stmt], buffers: &[Buffer]) -> Vec<String> {
     names
 }
 
-/// Constructs that nopython mode rejects or that change meaning under it.
 /// `round(x, n)` with a number of digits.
 fn calls_round_ndigits(body: &[Stmt]) -> bool {
     let mut found = false;
@@ -1006,6 +986,7 @@ fn module_state_read(def: &ast::StmtFunctionDef, module: &[Stmt]) -> Vec<String>
     out
 }
 
+/// Constructs that nopython mode rejects or that change meaning under it.
 fn has_unsupported(body: &[Stmt]) -> bool {
     let mut bad = false;
     pyast::walk_stmts(body, &mut |s| {
@@ -1023,15 +1004,11 @@ fn has_unsupported(body: &[Stmt]) -> bool {
                 if matches!(n.as_str(), "sorted" | "reversed" | "isinstance" | "getattr" | "setattr" | "str" | "repr" | "dict" | "set") {
                     bad = true;
                 }
-                // round(x, ndigits): see `calls_round_ndigits`
-                if n == "round" && (c.args.len() > 1 || !c.keywords.is_empty()) {
-                    bad = true;
-                }
             }
         }
         _ => {}
     });
-    bad
+    bad || calls_round_ndigits(body)
 }
 
 /// Literal fill value of a list initialiser: `0`, `-1.5`, `True`, `float('inf')`.
@@ -1388,8 +1365,7 @@ fn helper_calls(body: &[Stmt], names: &[String]) -> Vec<(std::ops::Range<usize>,
 /// def times_a(u):
 ///     ...  s += eval_a(i, j) * u[j]     # calls _aiaccel_h_eval_a inside the kernel
 /// ```
-fn module_helpers(f: &Function, def: &ast::StmtFunctionDef, module_src: &str) -> Result<Vec<Helper>, String> {
-    let Ok(module) = pyast::parse_module(module_src, &f.path) else { return Ok(vec![]) };
+fn module_helpers(f: &Function, def: &ast::StmtFunctionDef, module_src: &str, module: &[Stmt]) -> Result<Vec<Helper>, String> {
     let defs: BTreeMap<&str, &ast::StmtFunctionDef> = module
         .iter()
         .filter_map(|s| match s {
@@ -1430,10 +1406,11 @@ fn module_helpers(f: &Function, def: &ast::StmtFunctionDef, module_src: &str) ->
             if !d.decorator_list.is_empty() || a.vararg.is_some() || a.kwarg.is_some() || !a.kwonlyargs.is_empty() || !a.posonlyargs.is_empty() || a.args.iter().any(|x| x.default.is_some()) || has_unsupported(&d.body) {
                 continue; // left as a Python call: the kernel will not type, the original runs
             }
-            if !module_state_read(d, &module).is_empty() {
+            let state = module_state_read(d, module);
+            if !state.is_empty() {
                 // Numba freezes a global's value when it compiles: a helper reading module state
                 // would keep the value of its first call
-                return Err(format!("helper `{n}` reads module state (`{}`), which a compiled copy would freeze", module_state_read(d, &module).join("`, `")));
+                return Err(format!("helper `{n}` reads module state (`{}`), which a compiled copy would freeze", state.join("`, `")));
             }
             next.extend(called(&d.body, d));
             order.push(n);
@@ -1672,7 +1649,6 @@ fn first_index(e: &Expr) -> (Option<&str>, Option<&Expr>) {
     }
 }
 
-/// Names a target binds: `x`, `(a, b)`; not `a[i]` (that stores into a, it does not rebind it).
 /// The targets a statement binds names in: `x = ...`, `x += ...`, `for x in ...`.
 fn binding_targets(s: &Stmt) -> Vec<&Expr> {
     match s {
@@ -1683,6 +1659,7 @@ fn binding_targets(s: &Stmt) -> Vec<&Expr> {
     }
 }
 
+/// Names a target binds: `x`, `(a, b)`; not `a[i]` (that stores into a, it does not rebind it).
 fn bound_names(t: &Expr) -> Vec<String> {
     match t {
         Expr::Name(n) => vec![n.id.to_string()],
