@@ -40,6 +40,14 @@ pub enum Command {
     },
     /// Replay the evidence stored with an accepted branch: does it still hold?
     Verify(VerifyBranchArgs),
+    /// Review aiaccel's branches like pull requests: list them (by impact), show, accept, reject, prune.
+    Review(ReviewArgs),
+    /// Print a pull-request title and markdown body for aiaccel branches (and open it with gh).
+    Pr(PrArgs),
+    /// A run's report (`rewrite --json` output) as text, or as one self-contained HTML page.
+    Report(ReportArgs),
+    /// Join the `--json` reports of `rewrite --shard I/N` runs into one report (on stdout).
+    MergeReports(MergeReportsArgs),
     /// Run the pipeline over the benchmark corpus and score it (naive-njit, rules, llm, full).
     Eval(EvalArgs),
     /// Check the Python environment aiaccel will use (and create the managed venv with --fix).
@@ -133,12 +141,40 @@ pub struct RewriteArgs {
     /// At most this many functions (the highest ranked).
     #[arg(long)]
     pub max_functions: Option<usize>,
+    /// Only functions changed since REF (their text differs there, or they are new): in CI, the
+    /// functions a pull request touches (`--changed-since origin/main`).
+    #[arg(long, value_name = "REF")]
+    pub changed_since: Option<String>,
+    /// Only shard I of N (1-based): the functions split by a hash of their path and name, the
+    /// same split on every machine, so that a CI matrix or a Slurm array spreads a large repo
+    /// over N machines; `aiaccel merge-reports` joins the shards' `--json` reports.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// Also write the run's report as one self-contained HTML page here.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
     #[command(flatten)]
     pub llm: LlmArgs,
     #[command(flatten)]
     pub py: PythonArgs,
     #[command(flatten)]
     pub sandbox: SandboxArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// The report of a run: what `aiaccel rewrite --json` printed (or `merge-reports`).
+    pub report: PathBuf,
+    /// Write the HTML page here (nothing in it is loaded from the network).
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct MergeReportsArgs {
+    /// `aiaccel rewrite --json` reports of the shards of one run.
+    #[arg(required = true)]
+    pub reports: Vec<PathBuf>,
 }
 
 /// The local code model's flags, shared by `rewrite` and `eval`.
@@ -205,6 +241,69 @@ pub struct VerifyBranchArgs {
     pub py: PythonArgs,
     #[command(flatten)]
     pub sandbox: SandboxArgs,
+}
+
+#[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct ReviewArgs {
+    #[command(subcommand)]
+    pub action: Option<ReviewAction>,
+    /// The repository (a folder inside it; default: the current directory).
+    pub path: Option<PathBuf>,
+    /// The listing as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReviewAction {
+    /// The branch's diff (coloured on a terminal) and its evidence.
+    Show {
+        branch: String,
+        /// Show the runtime modules' text too, not only that they are added.
+        #[arg(long)]
+        full: bool,
+    },
+    /// Merge branches onto the current branch (a clean worktree only); when HEAD moved since a
+    /// branch was made, the merged module is verified against HEAD's original first.
+    Accept {
+        #[arg(required = true)]
+        branches: Vec<String>,
+        #[command(flatten)]
+        py: PythonArgs,
+        #[command(flatten)]
+        sandbox: SandboxArgs,
+    },
+    /// Delete branches and remember the rejection: `rewrite` does not propose the same rewrite
+    /// of the unchanged function again.
+    Reject {
+        #[arg(required = true)]
+        branches: Vec<String>,
+        /// Why (kept with the rejection and shown when the rewrite would be proposed again).
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// Delete the branches that are merged, stale (the function changed at HEAD) or gone.
+    Prune {
+        /// Only say what would be deleted.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Forget the rejections of a function (`path.py::qualname` or `qualname`).
+    Forget { function: String },
+}
+
+#[derive(Args, Debug)]
+pub struct PrArgs {
+    /// aiaccel branches (default with --group: every current one).
+    pub branches: Vec<String>,
+    /// Run `gh pr create` (when gh is installed and the branch is pushed).
+    #[arg(long)]
+    pub open: bool,
+    /// Batch the branches into one PR branch per module (`module`) or one in all (`all`),
+    /// made by merging them onto HEAD in git's object store (`aiaccel/pr/<name>`).
+    #[arg(long, value_parser = ["module", "all"])]
+    pub group: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -277,11 +376,16 @@ pub struct RewriteConfig {
     #[serde(skip)]
     pub filter: Option<GlobSet>,
     pub max_functions: Option<usize>,
+    pub changed_since: Option<String>,
+    /// (I, N): shard I of N, 1-based.
+    pub shard: Option<(u64, u64)>,
     pub dry_run: bool,
     pub llm: LlmArgs,
     /// Output format only.
     #[serde(skip)]
     pub json: bool,
+    #[serde(skip)]
+    pub html: Option<PathBuf>,
     /// Not part of the journal key, or no run could ever be resumed.
     #[serde(skip)]
     pub resume: bool,
@@ -343,11 +447,23 @@ impl RewriteArgs {
             filter: build_filter(&self.functions)?,
             functions: self.functions,
             max_functions: self.max_functions,
+            changed_since: self.changed_since,
+            shard: self.shard.as_deref().map(parse_shard).transpose()?,
             dry_run: self.dry_run,
             llm: self.llm,
             json: self.json,
+            html: self.html,
             resume: self.resume,
         })
+    }
+}
+
+/// `2/8` -> (2, 8).
+pub fn parse_shard(s: &str) -> Result<(u64, u64)> {
+    let parsed = s.split_once('/').and_then(|(i, n)| Some((i.trim().parse::<u64>().ok()?, n.trim().parse::<u64>().ok()?)));
+    match parsed {
+        Some((i, n)) if n >= 1 && (1..=n).contains(&i) => Ok((i, n)),
+        _ => bail!("--shard {s:?} is not I/N with 1 <= I <= N\nhint: e.g. `--shard 1/4` ... `--shard 4/4` on four machines"),
     }
 }
 

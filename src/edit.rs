@@ -219,6 +219,31 @@ impl Diff<'_> {
         }
         (ins, del)
     }
+
+    /// The unified diff with ANSI colours (additions green, deletions red, hunk headers cyan),
+    /// for a terminal.
+    pub fn colored(&self) -> String {
+        let mut out = String::new();
+        for line in self.to_string().split_inclusive('\n') {
+            let colour = if line.starts_with("+++") || line.starts_with("---") {
+                "1"
+            } else if line.starts_with('+') {
+                "32"
+            } else if line.starts_with('-') {
+                "31"
+            } else if line.starts_with("@@") {
+                "36"
+            } else {
+                ""
+            };
+            if colour.is_empty() {
+                out.push_str(line);
+            } else {
+                out.push_str(&format!("\x1b[{colour}m{}\x1b[0m{}", line.trim_end_matches('\n'), if line.ends_with('\n') { "\n" } else { "" }));
+            }
+        }
+        out
+    }
 }
 
 impl fmt::Display for Diff<'_> {

@@ -150,14 +150,18 @@ impl Snapshot {
 
     /// Commit `new_content` at `path` on top of HEAD and create a branch for it.
     /// Returns the branch actually created (`base`, or `base-2`, `base-3`, ... if taken).
-    pub(crate) fn commit_branch(&self, path: &str, new_content: &[u8], message: &str, base: &str, note: Option<&str>) -> Result<(String, Oid)> {
+    /// `files`: (repo path, new content), each written over or added to HEAD's tree.
+    pub(crate) fn commit_branch(&self, files: &[(String, Vec<u8>)], message: &str, base: &str, note: Option<&str>) -> Result<(String, Oid)> {
         let repo = &self.repo;
         let head = repo.find_commit(self.head)?;
-        let blob = repo.blob(new_content)?;
-        let mode = self.files.iter().find(|f| f.path == path).map(|f| f.mode).unwrap_or(0o100644);
-        let parts: Vec<&str> = path.split('/').collect();
-        let tree = replace_in_tree(repo, Some(head.tree()?), &parts, blob, mode)?;
-        let tree = repo.find_tree(tree)?;
+        let mut tree = head.tree()?;
+        for (path, content) in files {
+            let blob = repo.blob(content)?;
+            let mode = self.files.iter().find(|f| &f.path == path).map(|f| f.mode).unwrap_or(0o100644);
+            let parts: Vec<&str> = path.split('/').collect();
+            let id = replace_in_tree(repo, Some(tree), &parts, blob, mode)?;
+            tree = repo.find_tree(id)?;
+        }
         let sig = signature(repo)?;
         // No ref is moved by the commit itself; the branch is created afterwards.
         let commit = repo.commit(None, &sig, &sig, message, &tree, &[&head])?;
@@ -289,9 +293,9 @@ mod tests {
 
         let snap = Snapshot::open(root).unwrap();
         assert_eq!(snap.read("pkg/a.py").unwrap(), b"x = 1\n", "reads HEAD, not the worktree");
-        let (b1, c1) = snap.commit_branch("pkg/sub/b.py", b"y = 3\n", "perf(b): test\n\nbody\n", "aiaccel/pkg.sub.b/f", None).unwrap();
+        let (b1, c1) = snap.commit_branch(&[("pkg/sub/b.py".into(), b"y = 3\n".to_vec())], "perf(b): test\n\nbody\n", "aiaccel/pkg.sub.b/f", None).unwrap();
         assert_eq!(b1, "aiaccel/pkg.sub.b/f");
-        let (b2, c2) = snap.commit_branch("pkg/sub/b.py", b"y = 4\n", "perf(b): again\n", "aiaccel/pkg.sub.b/f", None).unwrap();
+        let (b2, c2) = snap.commit_branch(&[("pkg/sub/b.py".into(), b"y = 4\n".to_vec())], "perf(b): again\n", "aiaccel/pkg.sub.b/f", None).unwrap();
         assert_eq!(b2, "aiaccel/pkg.sub.b/f-2");
         assert_ne!(c1, c2);
         assert_eq!(git(root, &["rev-parse", &b1]).trim(), c1.to_string(), "first branch kept");

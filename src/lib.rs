@@ -33,6 +33,9 @@ pub mod publish;
 pub mod pyast;
 pub mod python;
 pub mod report;
+pub mod report_html;
+pub mod review;
+pub mod runtime;
 pub mod verify;
 
 pub use discover::Function;

@@ -60,6 +60,8 @@ pub struct Session {
     /// Whether accepted rewrites become branches: then a branch an earlier run committed for the
     /// same HEAD is preferred (false for dry runs and eval, which make none).
     pub branches: bool,
+    /// What reviewers rejected (`aiaccel review reject`): not proposed again.
+    pub rejections: crate::review::Rejections,
     modules: BTreeMap<String, String>,
     /// Optional packages asked for so far (`needs_package`), and whether they are there.
     optional: std::cell::RefCell<BTreeMap<&'static str, std::result::Result<(), String>>>,
@@ -81,10 +83,16 @@ impl Session {
         ws.limits = cfg.sandbox.limits();
         ws.sandboxed = !cfg.sandbox.unsafe_no_sandbox;
         let (project, warning) = verify::Settings::for_snapshot(&snap);
+        let mut warnings: Vec<String> = warning.into_iter().collect();
+        let rejections = crate::review::Rejections::load(&snap.repo).unwrap_or_else(|e| {
+            warnings.push(format!("{e:#} (proposing as if nothing had been rejected)"));
+            Default::default()
+        });
         Ok(Session {
             verify: verify::Settings { timeout: Duration::from_secs(cfg.sandbox.timeout), ..project },
             bench: bench::Settings { min_speedup: cfg.min_speedup, accept_at_scale: cfg.accept_at_scale, ..Default::default() },
-            warnings: warning.into_iter().collect(),
+            warnings,
+            rejections,
             snap,
             interp,
             ws,
@@ -330,6 +338,29 @@ pub fn process(session: &mut Session, proposers: &mut Proposers, f: &Function, p
                     origin: cand.origin.to_string(),
                     label: cand.label.clone(),
                     verdict: "refused_missing_package".into(),
+                    message: Some(why),
+                    speedup: None,
+                    timing: None,
+                    verify_s: 0.0,
+                    bench_s: 0.0,
+                });
+                continue;
+            }
+            // a rewrite a reviewer rejected is not proposed again while the function is unchanged
+            if let Some(r) = session.rejections.find(&f.path, &f.qualname, &f.source, &cand) {
+                let reason = if r.reason.is_empty() { String::new() } else { format!(" ({})", r.reason) };
+                let why = format!(
+                    "rejected in review on {}{reason}; not proposed again while `{}` is unchanged (`aiaccel review forget {}::{}` undoes it)",
+                    r.date(),
+                    f.qualname,
+                    f.path,
+                    f.qualname
+                );
+                progress.line(format!("{}: {} {why}", f.id(), cand.label));
+                tried.candidates.push(CandidateReport {
+                    origin: cand.origin.to_string(),
+                    label: cand.label.clone(),
+                    verdict: "rejected_in_review".into(),
                     message: Some(why),
                     speedup: None,
                     timing: None,

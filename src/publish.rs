@@ -21,7 +21,17 @@ pub fn commit(snap: &Snapshot, f: &Function, a: &Accepted, original_module: &str
     let stats = crate::edit::Diff { path: &f.path, old: original_module, new }.stats();
     let msg = crate::report::commit_message(f, a, &snap.head_short, stats);
     let base = branch_name(f);
-    snap.commit_branch(&f.path, new.as_bytes(), &msg, &base, note)
+    snap.commit_branch(&branch_files(&f.path, new), &msg, &base, note)
+}
+
+/// The files a branch writes: the module, and beside it the runtime modules it imports (the
+/// same text in every branch, so that branches of one module merge without conflict).
+pub fn branch_files(path: &str, module_text: &str) -> Vec<(String, Vec<u8>)> {
+    let mut files = vec![(path.to_string(), module_text.as_bytes().to_vec())];
+    for m in crate::runtime::imported_by(module_text) {
+        files.push((crate::runtime::beside(path, &m.file_name()), m.text.as_bytes().to_vec()));
+    }
+    files
 }
 
 /// Commit `a` with the evidence note `aiaccel verify BRANCH` replays: the comparison settings it

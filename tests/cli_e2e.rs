@@ -80,13 +80,22 @@ fn rewrite_commits_a_verified_faster_branch_and_touches_nothing_else() {
     assert!(warnings.iter().any(|w| w.as_str().unwrap().contains("pkg/broken.py")), "{warnings:?}");
     assert!(warnings.iter().any(|w| w.as_str().unwrap().contains("pkg/latin.py") && w.as_str().unwrap().contains("UTF-8")));
 
-    // the branch: one commit on HEAD, one file changed, evidence in the message
+    // the branch: one commit on HEAD; the module changed, and the shared runtime modules it
+    // imports added beside it (not inlined: the module's diff is the kernel and the adapter)
     let branch = "aiaccel/pkg.linalg/matmul";
     assert_eq!(common::git(root, &["rev-parse", &format!("{branch}^")]), head_before);
-    assert_eq!(common::git(root, &["diff", "--name-only", "HEAD", branch]).trim(), "pkg/linalg.py");
+    let changed = common::git(root, &["diff", "--name-status", "HEAD", branch]);
+    let changed: Vec<&str> = changed.lines().collect();
+    assert!(changed.contains(&"M\tpkg/linalg.py"), "{changed:?}");
+    for other in changed.iter().filter(|l| !l.ends_with("pkg/linalg.py")) {
+        assert!(other.starts_with("A\tpkg/_aiaccel_"), "only runtime modules are added: {changed:?}");
+    }
+    let stat = common::git(root, &["diff", "--numstat", "HEAD", branch, "--", "pkg/linalg.py"]);
+    let added: usize = stat.split_whitespace().next().unwrap().parse().unwrap();
+    assert!(added < 80, "the module's diff should be the kernel and the adapter, not the helpers: {added} lines added");
     let msg = common::git(root, &["log", "-1", "--format=%B", branch]);
     assert!(msg.starts_with("perf(linalg): matmul "), "{msg}");
-    for needle in ["Verification", "inputs:", "Benchmark", "Assumes", "Diff: 1 file changed"] {
+    for needle in ["Verification", "inputs:", "Benchmark", "Assumes", "Diff: pkg/linalg.py:", "Runtime: pkg/_aiaccel_adapt_"] {
         assert!(msg.contains(needle), "commit message lacks {needle}:\n{msg}");
     }
     // the committed module imports and computes the same product

@@ -4,6 +4,8 @@
 pub mod check;
 pub mod doctor;
 pub mod eval;
+pub mod pr;
+pub mod review;
 pub mod rewrite;
 pub mod rules;
 pub mod verify_branch;
@@ -22,6 +24,10 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Rule { code, apply: Some(target) } => rules::apply(&code, &target),
         Command::Doctor(a) => doctor::run(a, &printer),
         Command::Eval(a) => eval::run(a.config()?, &printer),
+        Command::Review(a) => review::run(a, &printer),
+        Command::Pr(a) => pr::run(a, &printer),
+        Command::Report(a) => rewrite::report(&a.report, a.html.as_deref(), &printer),
+        Command::MergeReports(a) => rewrite::merge_reports(&a.reports, &printer),
         Command::Verify(a) => verify_branch::run(a.config()?, &printer),
         Command::Model { action } => match action {
             ModelAction::List => crate::propose::local_model::model_list(),

@@ -10,7 +10,7 @@ use crate::pipeline::{self, BarReporter, FunctionOutcome, Proposers, Session};
 use crate::printer::Printer;
 use crate::propose::rules::RuleEngine;
 use crate::report::{FunctionReport, Report, Status};
-use anyhow::Result;
+use anyhow::{Context, Result};
 use globset::GlobSet;
 use std::time::{Duration, Instant};
 
@@ -23,7 +23,20 @@ pub fn run(cfg: RewriteConfig, printer: &Printer) -> Result<i32> {
         printer.warn(w);
     }
     let filter = &cfg.filter;
-    let mut functions: Vec<Function> = found.functions.into_iter().filter(|f| matches(filter, f)).collect();
+    let changed = match &cfg.changed_since {
+        Some(r) => {
+            let c = changed_functions(&snap, r)?;
+            printer.step(format!("--changed-since {r}: {} function(s) changed or new since then", c.len()));
+            Some(c)
+        }
+        None => None,
+    };
+    // the same selection for the functions tried and the ones skipped, so that the shards'
+    // reports add up to the unsharded run's, with no function in two
+    let selected = |path: &str, qualname: &str| -> bool {
+        changed.as_ref().is_none_or(|c| c.contains(&(path.to_string(), qualname.to_string()))) && cfg.shard.is_none_or(|(i, n)| shard_of(path, qualname, n) == i)
+    };
+    let mut functions: Vec<Function> = found.functions.into_iter().filter(|f| matches(filter, f) && selected(&f.path, &f.qualname)).collect();
     if let Some(n) = cfg.max_functions {
         functions.truncate(n);
     }
@@ -31,7 +44,8 @@ pub fn run(cfg: RewriteConfig, printer: &Printer) -> Result<i32> {
     report.summary.head = snap.head.to_string();
     report.summary.files_scanned = found.files_scanned;
     report.summary.warnings = found.warnings.clone();
-    for s in found.skipped.iter().filter(|s| filter.as_ref().map(|g| g.is_match(&s.qualname) || g.is_match(format!("{}::{}", s.path, s.qualname))).unwrap_or(true)) {
+    let skipped_here = |s: &&discover::Skipped| filter.as_ref().map(|g| g.is_match(&s.qualname) || g.is_match(format!("{}::{}", s.path, s.qualname))).unwrap_or(true) && selected(&s.path, &s.qualname);
+    for s in found.skipped.iter().filter(skipped_here) {
         report.functions.push(FunctionReport {
             path: s.path.clone(),
             function: s.qualname.clone(),
@@ -157,6 +171,10 @@ fn finish(cfg: &RewriteConfig, printer: &Printer, report: &Report) -> Result<i32
     if cfg.json {
         println!("{}", serde_json::to_string_pretty(report)?);
     }
+    if let Some(path) = &cfg.html {
+        std::fs::write(path, crate::report_html::render(report)).with_context(|| format!("writing {}", path.display()))?;
+        printer.step(format!("wrote the HTML report to {}", path.display()));
+    }
     printer.step(format!("\n{}", report.human()));
     Ok(0)
 }
@@ -170,6 +188,95 @@ fn evidence_words(fr: &FunctionReport) -> String {
         " (no calls captured)".to_string()
     };
     format!("equivalent on {} inputs{captured}, {:.0}% line coverage", e.cases, 100.0 * e.coverage)
+}
+
+/// Which shard (1..=n) a function is in: a hash of its path and name, the same on every machine
+/// and for every run, whatever else the repo holds.
+pub fn shard_of(path: &str, qualname: &str, n: u64) -> u64 {
+    use sha2::Digest;
+    let h = sha2::Sha256::digest(format!("{path}::{qualname}").as_bytes());
+    u64::from_be_bytes(h[..8].try_into().expect("8 bytes")) % n + 1
+}
+
+/// The (path, qualname) of every function of HEAD whose text differs at `rev` or is not there.
+fn changed_functions(snap: &Snapshot, rev: &str) -> Result<std::collections::BTreeSet<(String, String)>> {
+    let repo = &snap.repo;
+    let base = repo
+        .revparse_single(rev)
+        .and_then(|o| o.peel_to_commit())
+        .map_err(|e| anyhow::anyhow!("--changed-since {rev}: not a commit here ({})\nhint: fetch it first (`git fetch origin main`), or name a branch, tag or commit", e.message()))?;
+    let head = repo.find_commit(snap.head)?;
+    let diff = repo.diff_tree_to_tree(Some(&base.tree()?), Some(&head.tree()?), None)?;
+    let mut out = std::collections::BTreeSet::new();
+    for d in diff.deltas() {
+        let Some(path) = d.new_file().path().and_then(|p| p.to_str()) else { continue };
+        if !path.ends_with(".py") || d.new_file().id().is_zero() {
+            continue;
+        }
+        let text = |id: git2::Oid| -> String { if id.is_zero() { String::new() } else { repo.find_blob(id).map(|b| String::from_utf8_lossy(b.content()).into_owned()).unwrap_or_default() } };
+        let before = discover::function_texts(path, &text(d.old_file().id()));
+        for (q, src) in discover::function_texts(path, &text(d.new_file().id())) {
+            if before.get(&q) != Some(&src) {
+                out.insert((path.to_string(), q));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `aiaccel report RUN.json [--html FILE]`: the text form on stdout, or the page.
+pub fn report(file: &std::path::Path, html: Option<&std::path::Path>, printer: &Printer) -> Result<i32> {
+    let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let r: Report = serde_json::from_str(&text).with_context(|| format!("{} is not an `aiaccel rewrite --json` report\nhint: make one with `aiaccel rewrite --json > run.json`", file.display()))?;
+    match html {
+        Some(path) => {
+            std::fs::write(path, crate::report_html::render(&r)).with_context(|| format!("writing {}", path.display()))?;
+            printer.step(format!("wrote {} ({} functions, {} plots)", path.display(), r.functions.len(), r.summary.accepted));
+        }
+        None => print!("{}", r.human()),
+    }
+    Ok(0)
+}
+
+/// `aiaccel merge-reports A.json B.json ...`: the shards' reports as one (stdout), refusing
+/// reports of different commits or shards that overlap.
+pub fn merge_reports(files: &[std::path::PathBuf], printer: &Printer) -> Result<i32> {
+    let mut merged = Report::default();
+    let mut seen = std::collections::BTreeMap::new();
+    for file in files {
+        let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+        let r: Report = serde_json::from_str(&text).with_context(|| format!("{} is not an `aiaccel rewrite --json` report", file.display()))?;
+        if merged.summary.head.is_empty() {
+            merged.summary = r.summary.clone();
+        } else if r.summary.head != merged.summary.head {
+            anyhow::bail!(
+                "{} is a report of commit {}, the others of {}\nhint: merge the shards of one run (one commit) only",
+                file.display(),
+                r.summary.head,
+                merged.summary.head
+            );
+        } else {
+            merged.summary.seconds = merged.summary.seconds.max(r.summary.seconds);
+            merged.summary.files_scanned = merged.summary.files_scanned.max(r.summary.files_scanned);
+            for w in r.summary.warnings {
+                if !merged.summary.warnings.contains(&w) {
+                    merged.summary.warnings.push(w);
+                }
+            }
+        }
+        for f in r.functions {
+            let id = format!("{}::{}", f.path, f.function);
+            if let Some(other) = seen.insert(id.clone(), file.display().to_string()) {
+                anyhow::bail!("{id} is in both {other} and {}: these are not shards of one run\nhint: each shard is `rewrite --shard I/N` with the same N", file.display());
+            }
+            merged.functions.push(f);
+        }
+    }
+    merged.functions.sort_by(|a, b| (&a.path, &a.function).cmp(&(&b.path, &b.function)));
+    merged.finish();
+    println!("{}", serde_json::to_string_pretty(&merged)?);
+    printer.step(format!("merged {} reports\n{}", files.len(), merged.human()));
+    Ok(0)
 }
 
 fn matches(filter: &Option<GlobSet>, f: &Function) -> bool {

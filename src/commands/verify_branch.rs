@@ -50,22 +50,21 @@ pub fn run(args: VerifyBranchConfig, printer: &Printer) -> Result<i32> {
         printer.step(format!("  the branch has commits on top of aiaccel's {}; checking the tip", &annotated.to_string()[..10]));
     }
     let mut session = Session::start(base, &args.session, printer)?;
+    // the runtime modules the branch added beside the module (an older aiaccel's have other
+    // names than this one's): the candidate imports them
+    let dir = crate::runtime::beside(&replay.path, "");
+    for file in &tip_snap.files {
+        let name = file.path.strip_prefix(&dir).unwrap_or(&file.path);
+        if file.path.starts_with(&dir) && !name.contains('/') && name.starts_with(crate::runtime::FILE_PREFIX) && name.ends_with(".py") {
+            let p = session.ws.root.join(&file.path);
+            if !p.exists() {
+                std::fs::write(&p, tip_snap.read(&file.path)?).with_context(|| format!("writing {}", p.display()))?;
+            }
+        }
+    }
     // the comparison rules the branch was accepted under, not the project's current ones
     session.verify = crate::verify::Settings { timeout: session.verify.timeout, ..replay.settings() };
-    let captured = match &replay.captured_hex {
-        Some(h) => {
-            let bytes = hex::decode(h).context("the note's captured inputs are not hex")?;
-            let p = session.ws.scratch().join("replay-captured.pkl");
-            std::fs::write(&p, bytes)?;
-            Some(p)
-        }
-        None => {
-            if replay.captured_sha256.is_some() {
-                printer.warn("the captured inputs were too large to store with the branch; replaying on generated inputs only");
-            }
-            None
-        }
-    };
+    let captured = super::review::captured_from_note(&replay, &session, printer)?;
     let cand = Candidate {
         origin: Origin::User { path: format!("{}:{}", args.branch, replay.path) },
         strategy: Strategy::Manual,

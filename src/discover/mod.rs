@@ -49,7 +49,7 @@ pub fn is_candidate_file(path: &str) -> bool {
     if parts.iter().any(|d| SKIP_DIRS.contains(d) || d.ends_with(".egg-info")) {
         return false;
     }
-    !(file.starts_with("test_") || file.ends_with("_test.py") || file == "conftest.py" || file == "setup.py" || file == "noxfile.py")
+    !(file.starts_with("test_") || file.ends_with("_test.py") || file == "conftest.py" || file == "setup.py" || file == "noxfile.py" || file.starts_with(crate::runtime::FILE_PREFIX))
 }
 
 /// `pkg/signals.py` -> `pkg.signals`; `src/pkg/__init__.py` -> `pkg`.
@@ -121,6 +121,11 @@ pub fn functions_in(path: &str, src: &str) -> Result<(Vec<Function>, Vec<Skipped
     Ok((kept, skipped))
 }
 
+/// The text of every function of a module, by qualified name (for `rewrite --changed-since`).
+pub fn function_texts(path: &str, src: &str) -> std::collections::BTreeMap<String, String> {
+    scan(path, src).map(|all| all.into_iter().map(|(f, _)| (f.qualname, f.source)).collect()).unwrap_or_default()
+}
+
 /// One function by qualified name (`name` or `Class.method`), whatever discovery thinks of it:
 /// `check` verifies what a person asks for.
 pub fn function_at(path: &str, src: &str, qualname: &str) -> Result<Function, String> {
@@ -143,9 +148,20 @@ fn scan(path: &str, src: &str) -> Result<Vec<(Function, Option<String>)>, String
     let module_names = module_level_names(&suite);
     let inherited = inherit_from_helpers(src, &suite);
     let ctx = ModuleCtx { path, module: &module, src, module_names: &module_names };
+    // what an accepted aiaccel rewrite left: `f` (the adapter), `_f_kernel` and `_f_py`, the
+    // original kept as the fallback; accelerating the fallback again would only churn
+    let top_defs: std::collections::BTreeSet<&str> = suite.iter().filter_map(|s| if let Stmt::FunctionDef(d) = s { Some(d.name.as_str()) } else { None }).collect();
+    let kept_original = |name: &str| -> Option<String> {
+        let public = name.strip_prefix('_')?.strip_suffix("_py")?;
+        (src.contains(crate::runtime::FILE_PREFIX) && top_defs.contains(public)).then(|| format!("the original of `{public}`, kept by an accepted aiaccel rewrite as its fallback"))
+    };
     let mut all = Vec::new();
     for s in &suite {
         match s {
+            Stmt::FunctionDef(def) if kept_original(def.name.as_str()).is_some() => {
+                let (f, _) = consider(&ctx, s, def, None, inherited.get(def.name.as_str()));
+                all.push((f, kept_original(def.name.as_str())));
+            }
             Stmt::FunctionDef(def) => all.push(consider(&ctx, s, def, None, inherited.get(def.name.as_str()))),
             Stmt::ClassDef(class) => {
                 for m in &class.body {

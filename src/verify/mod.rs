@@ -148,6 +148,13 @@ impl Workspace {
             (dir.join(format!("{stem}__aiaccel_c{k}.py")), format!("{parent_mod}{stem}__aiaccel_c{k}"))
         };
         std::fs::write(self.root.join(&file), module_text).with_context(|| format!("writing {}", file.display()))?;
+        // the runtime modules it imports, beside it, as a branch adds them
+        for m in crate::runtime::imported_by(module_text) {
+            let p = self.root.join(crate::runtime::beside(&f.path, &m.file_name()));
+            if !p.exists() {
+                std::fs::write(&p, &m.text).with_context(|| format!("writing {}", p.display()))?;
+            }
+        }
         Ok(module)
     }
 
@@ -467,6 +474,15 @@ pub struct Replay {
     /// The captured calls (pickle, hex), when they were under 2 MB; else only their digest.
     pub captured_hex: Option<String>,
     pub captured_sha256: Option<String>,
+    /// The candidate's label ("numba-njit-adapter", "llm vectorize #2") and its *assumes*, for
+    /// the review and the PR body (absent in notes of aiaccel before 0.1's review flow).
+    #[serde(default)]
+    pub label: String,
+    #[serde(default)]
+    pub assumes: String,
+    /// `review::candidate_digest` of the candidate text: a rejected one is not proposed again.
+    #[serde(default)]
+    pub candidate_sha256: Option<String>,
 }
 
 impl Replay {
@@ -493,6 +509,9 @@ impl Replay {
             timing,
             captured_sha256: bytes.as_ref().map(|b| hex::encode(sha2::Sha256::digest(b))),
             captured_hex: bytes.filter(|b| b.len() <= 2 << 20).map(hex::encode),
+            label: cand.label.clone(),
+            assumes: cand.assumes.clone(),
+            candidate_sha256: Some(crate::review::candidate_digest(&cand.source)),
         }
     }
 

@@ -20,7 +20,7 @@
 //! does. Other exceptions from the kernel propagate, so the verifier sees a kernel that fails.
 
 use crate::discover::{Function, FunctionKind, ParamShape};
-use crate::propose::rules::adapter::{self, Conv, ParamPlan, HELPERS};
+use crate::propose::rules::adapter::{self, Conv, ParamPlan};
 use crate::propose::rules::checked;
 use crate::pyast::{self, Stmt};
 
@@ -186,12 +186,8 @@ impl KernelPlan {
         lines.push("return _aiaccel_back(_r)".into());
         let public = adapter::public_def(&self.header, &lines);
         let numba = if uses_numba { "import numba as _aiaccel_nb\n\n\n" } else { "" };
-        let checked_helpers = if int_checked { format!("{}\n\n", checked::CHECKED_HELPERS) } else { String::new() };
-        Ok(format!(
-            "{HELPERS}{numba}{checked_helpers}{}\n\n\n{}\n\n\n{public}",
-            kernel_code.trim_end(),
-            self.original_renamed.trim_end()
-        ))
+        // (the renamed original last: the diff is one hunk at the `def` line)
+        Ok(crate::runtime::with_imports(&format!("{numba}{}\n\n\n{public}\n\n{}", kernel_code.trim_end(), self.original_renamed.trim_end())))
     }
 
     /// Int arrays reach the kernel only where every int it computes is checked: in Numba code,
@@ -296,13 +292,13 @@ mod tests {
         let code = "import numpy as np\n\ndef _norms_kernel(rows, scale):\n    return np.sqrt((rows * rows).sum(axis=1)) * scale\n";
         let c = p.assemble(code).unwrap();
         pyast::parse_module(&c, "c.py").unwrap();
-        assert!(c.starts_with(HELPERS));
+        assert!(c.contains(&format!("    from .{} import ", crate::runtime::modules()[0].stem)));
         assert!(c.contains("def _norms_py(rows, scale):\n    \"\"\"Row norms.\"\"\"\n"));
         assert!(c.contains("def norms(rows, scale):\n    \"\"\"Row norms.\"\"\"\n    _a_rows = _aiaccel_arr(rows, 2, float)\n"));
         assert!(c.contains("not _aiaccel_finite(_a_rows) or not _aiaccel_np.isfinite(scale)"));
         assert!(c.contains("        _r = _norms_kernel(_a_rows, scale)\nexcept FloatingPointError:\n".replace('\n', "\n    ").trim_start()));
         assert!(!c.contains("TypingError"), "no numba, no TypingError clause");
-        assert!(c.ends_with("    return _aiaccel_back(_r)\n"));
+        assert!(c.contains("    return _aiaccel_back(_r)\n\n\ndef _norms_py(rows, scale):"), "the renamed original comes last:\n{c}");
 
         let g = function(SRC, "normalise");
         let q = plan(&g, SRC).unwrap();

@@ -9,8 +9,6 @@ use crate::discover::{Function, ParamShape};
 use crate::pyast::{self, ast, Expr, Stmt};
 use std::collections::BTreeSet;
 
-pub const HELPERS: &str = include_str!("helpers.py");
-
 /// How one parameter crosses into the fast path.
 #[derive(Debug, Clone)]
 pub enum Conv {

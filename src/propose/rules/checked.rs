@@ -28,8 +28,6 @@ use crate::edit::{apply_edits, Edit};
 use crate::pyast::{self, ast, Expr, Stmt};
 use std::collections::{BTreeMap, BTreeSet};
 
-pub const CHECKED_HELPERS: &str = include_str!("checked.py");
-
 /// What the transform needs to know beyond the kernel's text.
 #[derive(Debug, Default, Clone)]
 pub struct CheckOptions {

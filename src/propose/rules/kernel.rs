@@ -8,7 +8,7 @@
 //!     out[i] = xs[i] * 0.5   # Numba would truncate to int; the kernel gets np.zeros(n, float64)
 //! ```
 
-use super::adapter::{self, is_float_expr, Conv, ParamPlan, HELPERS};
+use super::adapter::{self, is_float_expr, Conv, ParamPlan};
 use super::checked;
 use crate::edit::{apply_edits, Edit};
 use crate::discover::{Function, ParamShape};
@@ -356,10 +356,11 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
 
     let original = adapter::original_renamed(f, def, module_src, &pyname);
     let push = if appends.is_empty() { "" } else { PUSH };
-    let checked_helpers = if int_checked { format!("{}\n\n", checked::CHECKED_HELPERS) } else { String::new() };
-    Ok(format!(
-        "{HELPERS}import numba as _aiaccel_nb\n\n\n{checked_helpers}{push}{domain}{original}\n\n{helper_text}{kernel}\n\n{adapter_fn}",
-    ))
+    // the helpers come from the shared runtime modules (`runtime`), imported by name. The
+    // renamed original comes last: its body then ends the rewrite exactly as the function
+    // ended, so the diff is one hunk at the `def` line, and branches rewriting neighbouring
+    // functions of one module merge without touching each other's lines
+    Ok(crate::runtime::with_imports(&format!("{push}{domain}{helper_text}{kernel}\n\n{adapter_fn}\n\n{original}")))
 }
 
 fn division_helper(op: &ast::Operator) -> Option<&'static str> {

@@ -8,7 +8,6 @@ pub(crate) mod checked;
 mod kernel;
 mod vectorize;
 
-pub use adapter::HELPERS;
 
 use super::{Candidate, Origin, ProposeContext, Proposer, Strategy};
 use crate::discover::Function;

@@ -8,7 +8,7 @@
 //! [math.sqrt(x) for x in xs]   # ValueError for x < 0; np.sqrt gives nan -> fallback instead
 //! ```
 
-use super::adapter::{self, Conv, ParamPlan, HELPERS};
+use super::adapter::{self, Conv, ParamPlan};
 use crate::discover::{Function, FunctionKind};
 use crate::edit::{apply_edits, Edit};
 use crate::pyast::{self, ast, Expr, Stmt};
@@ -459,7 +459,8 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, kind: K
     }
     out.push_str(&format!("    except FloatingPointError:\n        {call_orig}\n"));
     let original = adapter::original_renamed(f, def, module_src, &pyname);
-    Ok(format!("{HELPERS}\n\n{original}\n\n{out}"))
+    // (the renamed original last: the diff is one hunk at the `def` line, see kernel.rs)
+    Ok(crate::runtime::with_imports(&format!("{out}\n\n{original}")))
 }
 
 /// `acc += E`, `acc = acc + E`, `acc = max(acc, E)` -> the target name.
