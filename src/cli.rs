@@ -118,9 +118,10 @@ pub struct RewriteArgs {
     /// Only functions whose name, `module:name` or `path::name` matches (glob; repeatable).
     #[arg(long = "function", short = 'f')]
     pub functions: Vec<String>,
-    /// Accept a rewrite only when it is at least this many times faster.
-    #[arg(long, default_value_t = 1.2)]
-    pub min_speedup: f64,
+    /// Accept a rewrite only when it is at least this many times faster (default: `min_speedup`
+    /// of `[tool.aiaccel]`, else 1.2).
+    #[arg(long)]
+    pub min_speedup: Option<f64>,
     /// Accept on the largest generated size even where the rewrite is slower at the sizes of
     /// the calls captured from the repo's tests.
     #[arg(long)]
@@ -376,6 +377,9 @@ pub struct RewriteConfig {
     #[serde(skip)]
     pub filter: Option<GlobSet>,
     pub max_functions: Option<usize>,
+    /// `--min-speedup` was given (it then overrides `[tool.aiaccel] min_speedup`).
+    #[serde(skip)]
+    pub min_speedup_given: bool,
     pub changed_since: Option<String>,
     /// (I, N): shard I of N, 1-based.
     pub shard: Option<(u64, u64)>,
@@ -443,7 +447,8 @@ fn build_filter(globs: &[String]) -> Result<Option<GlobSet>> {
 impl RewriteArgs {
     pub fn config(self) -> Result<RewriteConfig> {
         Ok(RewriteConfig {
-            session: SessionConfig { repo: self.path, python: self.py.python, sandbox: self.sandbox, capture: !self.no_capture, min_speedup: check_min_speedup(self.min_speedup)?, accept_at_scale: self.accept_at_scale },
+            min_speedup_given: self.min_speedup.is_some(),
+            session: SessionConfig { repo: self.path, python: self.py.python, sandbox: self.sandbox, capture: !self.no_capture, min_speedup: check_min_speedup(self.min_speedup.unwrap_or(1.2))?, accept_at_scale: self.accept_at_scale },
             filter: build_filter(&self.functions)?,
             functions: self.functions,
             max_functions: self.max_functions,

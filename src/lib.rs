@@ -20,6 +20,7 @@
 pub mod bench;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod discover;
 pub mod edit;
 pub mod eval;

@@ -60,6 +60,8 @@ pub struct Session {
     /// Whether accepted rewrites become branches: then a branch an earlier run committed for the
     /// same HEAD is preferred (false for dry runs and eval, which make none).
     pub branches: bool,
+    /// The strategies `[tool.aiaccel] strategies` allows (None: all).
+    pub strategies: Option<Vec<crate::propose::Strategy>>,
     /// What reviewers rejected (`aiaccel review reject`): not proposed again.
     pub rejections: crate::review::Rejections,
     modules: BTreeMap<String, String>,
@@ -82,8 +84,9 @@ impl Session {
         let mut ws = Workspace::new(&snap)?;
         ws.limits = cfg.sandbox.limits();
         ws.sandboxed = !cfg.sandbox.unsafe_no_sandbox;
-        let (project, warning) = verify::Settings::for_snapshot(&snap);
-        let mut warnings: Vec<String> = warning.into_iter().collect();
+        let config = crate::config::ProjectConfig::load(&snap)?;
+        let project = verify::Settings::from_project(&config);
+        let mut warnings: Vec<String> = Vec::new();
         let rejections = crate::review::Rejections::load(&snap.repo).unwrap_or_else(|e| {
             warnings.push(format!("{e:#} (proposing as if nothing had been rejected)"));
             Default::default()
@@ -93,6 +96,7 @@ impl Session {
             bench: bench::Settings { min_speedup: cfg.min_speedup, accept_at_scale: cfg.accept_at_scale, ..Default::default() },
             warnings,
             rejections,
+            strategies: config.strategies.clone(),
             snap,
             interp,
             ws,
@@ -339,6 +343,23 @@ pub fn process(session: &mut Session, proposers: &mut Proposers, f: &Function, p
                     label: cand.label.clone(),
                     verdict: "refused_missing_package".into(),
                     message: Some(why),
+                    speedup: None,
+                    timing: None,
+                    verify_s: 0.0,
+                    bench_s: 0.0,
+                });
+                continue;
+            }
+            if let Some(allowed) = session.strategies.as_ref().filter(|a| !a.contains(&cand.strategy)) {
+                tried.candidates.push(CandidateReport {
+                    origin: cand.origin.to_string(),
+                    label: cand.label.clone(),
+                    verdict: "excluded_by_config".into(),
+                    message: Some(format!(
+                        "strategy {} is not in [tool.aiaccel] strategies ({})",
+                        cand.strategy.as_str(),
+                        allowed.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                    )),
                     speedup: None,
                     timing: None,
                     verify_s: 0.0,

@@ -67,7 +67,7 @@ impl Printer {
         }
         let pb = self.bars.add(ProgressBar::new(len));
         pb.set_style(
-            ProgressStyle::with_template("{prefix:>10.cyan.bold} [{bar:30}] {pos}/{len} {elapsed} {wide_msg}")
+            ProgressStyle::with_template("{prefix:>10.cyan.bold} [{bar:30}] {pos}/{len} {elapsed} (eta {eta}) {wide_msg}")
                 .unwrap()
                 .progress_chars("=> "),
         );

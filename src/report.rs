@@ -120,6 +120,21 @@ impl Report {
             s.geomean_speedup.map(|g| format!("; geomean speedup {g:.1}x")).unwrap_or_default(),
             s.seconds
         ));
+        // the stages in counts: what was proposed, verified, found equivalent, faster
+        let all: Vec<&CandidateReport> = self.functions.iter().flat_map(|f| &f.candidates).collect();
+        let from_model = all.iter().filter(|c| c.origin.starts_with("llm:")).count();
+        let verified = all.iter().filter(|c| c.verify_s > 0.0).count();
+        let faster = all.iter().filter(|c| c.verdict == "accepted").count();
+        out.push_str(&format!(
+            "stages: discover {} functions · propose {} candidates ({} rules, {} model) · verify {} run, {} equivalent · bench {} faster\n",
+            s.functions,
+            all.len(),
+            all.len() - from_model,
+            from_model,
+            verified,
+            s.candidates_equivalent,
+            faster
+        ));
         for (name, st) in &s.proposers {
             // the model's counters (`propose::llm::LlmStats`); other proposers keep none
             let n = |k: &str| st.get(k).and_then(|v| v.as_f64()).unwrap_or(0.0);
@@ -223,6 +238,21 @@ pub fn commit_message(f: &Function, a: &Accepted, head: &str, diff_stats: (usize
     m
 }
 
+/// `YYYY-MM-DD` of a Unix time (UTC).
+pub fn date_of(secs: u64) -> String {
+    // days since 1970-01-01 to a civil date (the proleptic Gregorian calendar)
+    let z = (secs / 86_400) as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
 pub fn fmt_s(s: f64) -> String {
     if s >= 1.0 {
         format!("{s:.2} s")
@@ -230,5 +260,15 @@ pub fn fmt_s(s: f64) -> String {
         format!("{:.2} ms", s * 1e3)
     } else {
         format!("{:.1} us", s * 1e6)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dates_are_civil() {
+        assert_eq!(super::date_of(0), "1970-01-01");
+        assert_eq!(super::date_of(951_782_400), "2000-02-29");
+        assert_eq!(super::date_of(1_796_083_200), "2026-12-01");
     }
 }

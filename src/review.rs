@@ -227,23 +227,8 @@ impl Rejection {
     }
 
     pub fn date(&self) -> String {
-        date_of(self.at)
+        crate::report::date_of(self.at)
     }
-}
-
-/// `YYYY-MM-DD` of a Unix time (UTC).
-pub fn date_of(secs: u64) -> String {
-    // days since 1970-01-01 to a civil date (the proleptic Gregorian calendar)
-    let z = (secs / 86_400) as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
 }
 
 /// The rejections of one repository, kept in its git dir (`.git/aiaccel/rejections.json`):
@@ -413,13 +398,6 @@ pub fn check_acceptable(snap: &Snapshot, info: &BranchInfo) -> Result<Oid> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates_are_civil() {
-        assert_eq!(date_of(0), "1970-01-01");
-        assert_eq!(date_of(951_782_400), "2000-02-29");
-        assert_eq!(date_of(1_796_083_200), "2026-12-01");
-    }
 
     #[test]
     fn candidate_digest_ignores_runtime_hashes_only() {

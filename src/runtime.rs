@@ -173,6 +173,16 @@ pub fn imported_by(module_text: &str) -> Vec<&'static RuntimeModule> {
     modules().iter().filter(|m| module_text.contains(&format!(" {} import", m.stem)) || module_text.contains(&format!(".{} import", m.stem))).collect()
 }
 
+/// Write the runtime modules `module_text` imports into `dir` (where a module written there by
+/// hand, outside a workspace or a branch, finds them; `dir` must be on `sys.path` for a
+/// top-level module).
+pub fn write_beside(dir: &std::path::Path, module_text: &str) -> std::io::Result<()> {
+    for m in imported_by(module_text) {
+        std::fs::write(dir.join(m.file_name()), &m.text)?;
+    }
+    Ok(())
+}
+
 /// A runtime module's stem named by `module_text` that this aiaccel does not have (a branch
 /// made by another version): the caller reads that file from the branch instead.
 pub fn foreign_stems(module_text: &str) -> Vec<String> {

@@ -25,11 +25,14 @@ const FUNCTIONS: &[&str] =
 fn exact(original: &Path, rewritten_text: &str, function: &str, scratch: &Path) -> Result<(), String> {
     let path = scratch.join(format!("rewritten_{function}.py"));
     std::fs::write(&path, rewritten_text).unwrap();
+    // the shared runtime modules the rewrite imports, beside it and importable
+    aiaccel::runtime::write_beside(scratch, rewritten_text).unwrap();
     let out = Command::new(common::python())
         .arg(fixtures().join("exactness.py"))
         .arg(original)
         .arg(&path)
         .arg(function)
+        .env("PYTHONPATH", scratch)
         .env("NUMBA_CACHE_DIR", scratch.join("numba-cache"))
         .output()
         .unwrap();

@@ -88,6 +88,25 @@ fn three_branches_of_one_module_are_reviewed_accepted_in_any_order_rejected_and_
     }
     let body = stable(&body, root);
     with_filters(|| insta::assert_snapshot!("pr_body", body));
+    // --open needs gh and a pushed branch, and says which is missing
+    let open = common::aiaccel(root, &["pr", "aiaccel/legacy_numeric.grid/matmul", "--open"]);
+    assert_eq!(open.status.code(), Some(2));
+    let why = common::stderr(&open);
+    assert!((why.contains("gh (the GitHub CLI) is not installed") || why.contains("is not pushed")) && why.contains("hint:"), "{why}");
+
+    // one PR for the module: the branches merged onto HEAD in the object store, one body
+    let group = common::aiaccel(root, &["pr", "--group", "module"]);
+    assert_eq!(group.status.code(), Some(0), "{}", common::stderr(&group));
+    let gbody = common::stdout(&group);
+    assert!(gbody.starts_with(&format!("perf(grid): {} aiaccel rewrites", accepted.len())), "{gbody}");
+    for b in &accepted {
+        assert!(gbody.contains(&format!("aiaccel verify {b}")), "{gbody}");
+        let name = b.rsplit('/').next().unwrap();
+        let text = common::git(root, &["show", "aiaccel/pr/legacy_numeric.grid:legacy_numeric/grid.py"]);
+        assert!(text.contains(&format!("def _{name}_kernel(")), "the group branch has {name}");
+    }
+    assert_eq!(common::git(root, &["rev-parse", "HEAD"]).trim(), base, "HEAD did not move");
+    common::git(root, &["branch", "-q", "-D", "aiaccel/pr/legacy_numeric.grid"]);
 
     // accept refuses a dirty worktree and changes nothing
     let grid = root.join("legacy_numeric/grid.py");
@@ -103,7 +122,9 @@ fn three_branches_of_one_module_are_reviewed_accepted_in_any_order_rejected_and_
     // all of them, in two orders: no conflict, and the result imports and passes the tests
     let mut reversed = accepted.clone();
     reversed.reverse();
-    for order in [accepted.clone(), reversed] {
+    let mut rotated = accepted.clone();
+    rotated.rotate_left(1);
+    for order in [accepted.clone(), reversed, rotated] {
         common::git(root, &["reset", "-q", "--hard", &base]);
         let mut args = vec!["review", "accept"];
         args.extend(order.iter().map(String::as_str));

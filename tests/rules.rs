@@ -17,18 +17,32 @@ fn every_rule_has_docs_and_examples() {
     }
 }
 
+fn rewrite(code: &str, ex: &rules::Example) -> String {
+    let f = rules::example_function(&ex.before, &ex.function).unwrap();
+    let got = rules::apply(code, &f, &ex.before).unwrap();
+    got.unwrap_or_else(|why| panic!("{code} does not fire on example {}: {why}", ex.name))
+}
+
+/// Each example's exact rewrite is a snapshot (tests/snapshots/rules__<code>_<example>.snap);
+/// after a deliberate change, review the new ones (`cargo insta review`, or rerun with
+/// INSTA_UPDATE=always and read the diff). The runtime modules' hashes are filtered out: a
+/// change of the shared helpers does not change what a rule writes.
 #[test]
 fn examples_rewrite_exactly() {
-    for r in rules::all_rules() {
-        for ex in &r.examples {
-            let f = rules::example_function(&ex.before, &ex.function).unwrap();
-            let got = rules::apply(&r.code, &f, &ex.before).unwrap();
-            let got = got.unwrap_or_else(|why| panic!("{} does not fire on example {}: {why}", r.code, ex.name));
-            assert_eq!(got, ex.after, "{} example {} changed (run scripts/update_rule_examples.py if on purpose)", r.code, ex.name);
-            // the rewrite splices back into the module and parses
-            aiaccel::edit::splice(&ex.before, &f, &got).unwrap();
+    let mut settings = insta::Settings::clone_current();
+    settings.add_filter(r"_aiaccel_(adapt|checked)_[0-9a-f]{8}", "_aiaccel_${1}_[HASH]");
+    settings.set_prepend_module_to_snapshot(true);
+    settings.bind(|| {
+        for r in rules::all_rules() {
+            for ex in &r.examples {
+                let got = rewrite(&r.code, ex);
+                insta::assert_snapshot!(format!("{}_{}", r.code, ex.name), got);
+                // the rewrite splices back into the module and parses
+                let f = rules::example_function(&ex.before, &ex.function).unwrap();
+                aiaccel::edit::splice(&ex.before, &f, &got).unwrap();
+            }
         }
-    }
+    });
 }
 
 #[test]
@@ -50,7 +64,7 @@ fn examples_are_equivalent_under_the_verifier() {
         for ex in &r.examples {
             let repo = common::repo(&[("example.py", ex.before.as_bytes())]);
             let cand = repo.dir.path().join("candidate.py");
-            std::fs::write(&cand, &ex.after).unwrap();
+            std::fs::write(&cand, rewrite(&r.code, ex)).unwrap();
             let target = format!("example.py::{}", ex.function);
             let out = common::aiaccel(&repo.root, &["check", &target, "--candidate", cand.to_str().unwrap(), "--no-bench", "--json"]);
             if out.status.code() != Some(0) {

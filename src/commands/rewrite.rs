@@ -14,10 +14,27 @@ use anyhow::{Context, Result};
 use globset::GlobSet;
 use std::time::{Duration, Instant};
 
-pub fn run(cfg: RewriteConfig, printer: &Printer) -> Result<i32> {
+pub fn run(mut cfg: RewriteConfig, printer: &Printer) -> Result<i32> {
     let started = Instant::now();
     let snap = Snapshot::open(&cfg.session.repo)?;
     printer.step(format!("aiaccel: reading HEAD {} of {}", snap.head_short, snap.root.display()));
+    // `[tool.aiaccel]` of HEAD, under the flags
+    let project = crate::config::ProjectConfig::load(&snap)?;
+    let selection = project.selection()?;
+    if !cfg.min_speedup_given {
+        if let Some(m) = project.min_speedup {
+            cfg.session.min_speedup = m;
+        }
+    }
+    if cfg.session.python.is_none() && std::env::var_os("AIACCEL_PYTHON").is_none_or(|v| v.is_empty()) {
+        cfg.session.python = project.python.as_ref().map(|p| snap.root.join(p));
+    }
+    if cfg.llm.model.is_none() {
+        cfg.llm.model = project.model.clone();
+    }
+    if project.capture == Some(false) {
+        cfg.session.capture = false;
+    }
     let found = discover::discover(&snap);
     for w in &found.warnings {
         printer.warn(w);
@@ -36,7 +53,7 @@ pub fn run(cfg: RewriteConfig, printer: &Printer) -> Result<i32> {
     let selected = |path: &str, qualname: &str| -> bool {
         changed.as_ref().is_none_or(|c| c.contains(&(path.to_string(), qualname.to_string()))) && cfg.shard.is_none_or(|(i, n)| shard_of(path, qualname, n) == i)
     };
-    let mut functions: Vec<Function> = found.functions.into_iter().filter(|f| matches(filter, f) && selected(&f.path, &f.qualname)).collect();
+    let mut functions: Vec<Function> = found.functions.into_iter().filter(|f| matches(filter, f) && selected(&f.path, &f.qualname) && selection.selects(&f.path, &f.module, &f.qualname)).collect();
     if let Some(n) = cfg.max_functions {
         functions.truncate(n);
     }
@@ -44,7 +61,7 @@ pub fn run(cfg: RewriteConfig, printer: &Printer) -> Result<i32> {
     report.summary.head = snap.head.to_string();
     report.summary.files_scanned = found.files_scanned;
     report.summary.warnings = found.warnings.clone();
-    let skipped_here = |s: &&discover::Skipped| filter.as_ref().map(|g| g.is_match(&s.qualname) || g.is_match(format!("{}::{}", s.path, s.qualname))).unwrap_or(true) && selected(&s.path, &s.qualname);
+    let skipped_here = |s: &&discover::Skipped| filter.as_ref().map(|g| g.is_match(&s.qualname) || g.is_match(format!("{}::{}", s.path, s.qualname))).unwrap_or(true) && selected(&s.path, &s.qualname) && selection.selects(&s.path, &discover::module_name(&s.path), &s.qualname);
     for s in found.skipped.iter().filter(skipped_here) {
         report.functions.push(FunctionReport {
             path: s.path.clone(),
@@ -119,7 +136,17 @@ pub fn run(cfg: RewriteConfig, printer: &Printer) -> Result<i32> {
     }
     let pb = printer.bar(functions.len() as u64, "rewrite");
     let progress = BarReporter { bar: &pb, printer };
-    for f in &functions {
+    let loop_started = Instant::now();
+    let total = functions.len();
+    for (k, f) in functions.iter().enumerate() {
+        // where no bar is drawn (CI logs, a pipe), each line says how far the run is
+        let eta = |done: usize| -> String {
+            if printer.is_interactive() || done == 0 {
+                return String::new();
+            }
+            let left = loop_started.elapsed().as_secs_f64() / done as f64 * (total - done) as f64;
+            format!("  [{done}/{total}{}]", if done < total { format!(", about {} left", fmt_eta(left)) } else { String::new() })
+        };
         if let Some(fr) = journal.done.get(&journal::entry_id(&f.path, &f.qualname)) {
             let status = serde_json::to_value(fr.status).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
             printer.line(&pb, format!("  resumed  {}: {status} in the earlier run{}", f.id(), fr.branch.as_ref().map(|b| format!(" -> {b}")).unwrap_or_default()));
@@ -150,7 +177,7 @@ pub fn run(cfg: RewriteConfig, printer: &Printer) -> Result<i32> {
         };
         // on disk before it is announced: whatever was announced is never redone by --resume
         journal.record(&fr);
-        printer.line(&pb, line);
+        printer.line(&pb, format!("{line}{}", eta(k + 1)));
         report.functions.push(fr);
         pb.inc(1);
     }
@@ -188,6 +215,18 @@ fn evidence_words(fr: &FunctionReport) -> String {
         " (no calls captured)".to_string()
     };
     format!("equivalent on {} inputs{captured}, {:.0}% line coverage", e.cases, 100.0 * e.coverage)
+}
+
+/// `75` -> `1m15s`.
+fn fmt_eta(secs: f64) -> String {
+    let s = secs.round() as u64;
+    if s >= 3600 {
+        format!("{}h{:02}m", s / 3600, (s % 3600) / 60)
+    } else if s >= 60 {
+        format!("{}m{:02}s", s / 60, s % 60)
+    } else {
+        format!("{s}s")
+    }
 }
 
 /// Which shard (1..=n) a function is in: a hash of its path and name, the same on every machine

@@ -22,7 +22,14 @@ pub fn show(code: &str) -> Result<i32> {
     println!("Why it is faster:\n{}\n", r.why.trim());
     println!("Assumes (when the rewrite is NOT equivalent):\n{}\n", r.assumes.trim());
     for e in &r.examples {
-        println!("Example: {}\n--- before\n{}\n--- after\n{}", e.name, e.before.trim_end(), e.after.trim_end());
+        // the rewrite as this build makes it (tests/snapshots/rules__<code>_<example>.snap pins it)
+        let after = rules::example_function(&e.before, &e.function).map_err(anyhow::Error::msg).and_then(|f| rules::apply(&r.code, &f, &e.before));
+        let after = match after {
+            Ok(Ok(text)) => text,
+            Ok(Err(why)) => format!("(does not fire: {why})"),
+            Err(e) => format!("(error: {e:#})"),
+        };
+        println!("Example: {}\n--- before\n{}\n--- after\n{}", e.name, e.before.trim_end(), after.trim_end());
         println!();
     }
     for n in &r.no_fire {

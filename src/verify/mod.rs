@@ -32,66 +32,22 @@ pub struct Settings {
     pub exception_message: bool,
 }
 
-/// `[tool.aiaccel]` in the repo's pyproject.toml (read from HEAD): the comparison rules a
-/// project wants. Unknown keys are reported, not ignored silently.
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ProjectConfig {
-    pub rtol: Option<f64>,
-    pub atol: Option<f64>,
-    pub nan_equal: Option<bool>,
-    pub signed_zero: Option<bool>,
-    pub exception_message: Option<bool>,
-    pub min_coverage: Option<f64>,
-    pub max_generated: Option<usize>,
-    pub max_captured: Option<usize>,
-    pub seed: Option<u64>,
-}
-
 impl Settings {
-    /// Defaults, overridden by `[tool.aiaccel]` of the snapshot's pyproject.toml. Returns the
-    /// settings and, when the table is malformed, a warning (the defaults are used then).
-    pub fn for_snapshot(snap: &Snapshot) -> (Settings, Option<String>) {
-        let mut s = Settings::default();
-        let Ok(bytes) = snap.read("pyproject.toml") else { return (s, None) };
-        let text = String::from_utf8_lossy(&bytes);
-        let value: toml::Value = match toml::from_str(&text) {
-            Ok(v) => v,
-            Err(e) => return (s, Some(format!("pyproject.toml does not parse, using default comparison rules: {e}"))),
-        };
-        let Some(table) = value.get("tool").and_then(|t| t.get("aiaccel")) else { return (s, None) };
-        let cfg: ProjectConfig = match table.clone().try_into() {
-            Ok(c) => c,
-            Err(e) => return (s, Some(format!("[tool.aiaccel] in pyproject.toml: {e}\nhint: known keys are rtol, atol, nan_equal, signed_zero, exception_message, min_coverage, max_generated, max_captured, seed"))),
-        };
-        if let Some(v) = cfg.rtol {
-            s.rtol = v;
+    /// Defaults, overridden by the comparison keys of `[tool.aiaccel]` (`crate::config`).
+    pub fn from_project(cfg: &crate::config::ProjectConfig) -> Settings {
+        let d = Settings::default();
+        Settings {
+            rtol: cfg.rtol.unwrap_or(d.rtol),
+            atol: cfg.atol.unwrap_or(d.atol),
+            nan_equal: cfg.nan_equal.unwrap_or(d.nan_equal),
+            signed_zero: cfg.signed_zero.unwrap_or(d.signed_zero),
+            exception_message: cfg.exception_message.unwrap_or(d.exception_message),
+            min_coverage: cfg.min_coverage.unwrap_or(d.min_coverage),
+            max_generated: cfg.max_generated.unwrap_or(d.max_generated),
+            max_captured: cfg.max_captured.unwrap_or(d.max_captured),
+            seed: cfg.seed.unwrap_or(d.seed),
+            ..d
         }
-        if let Some(v) = cfg.atol {
-            s.atol = v;
-        }
-        if let Some(v) = cfg.nan_equal {
-            s.nan_equal = v;
-        }
-        if let Some(v) = cfg.signed_zero {
-            s.signed_zero = v;
-        }
-        if let Some(v) = cfg.exception_message {
-            s.exception_message = v;
-        }
-        if let Some(v) = cfg.min_coverage {
-            s.min_coverage = v;
-        }
-        if let Some(v) = cfg.max_generated {
-            s.max_generated = v;
-        }
-        if let Some(v) = cfg.max_captured {
-            s.max_captured = v;
-        }
-        if let Some(v) = cfg.seed {
-            s.seed = v;
-        }
-        (s, None)
     }
 }
 

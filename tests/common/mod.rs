@@ -142,10 +142,13 @@ pub fn rewrite_and_probe(dir: &Path, module: &str, rule: &str, names: &[&str]) -
     let scratch = tempfile::tempdir().unwrap();
     let rewritten = scratch.path().join("rewritten.py");
     std::fs::write(&rewritten, &text).unwrap();
+    // the shared runtime modules the rewrite imports, beside it and importable
+    aiaccel::runtime::write_beside(scratch.path(), &text).unwrap();
     let out = Command::new(python())
         .arg(dir.join("probe.py"))
         .arg(dir.join(module))
         .arg(&rewritten)
+        .env("PYTHONPATH", scratch.path())
         .env("NUMBA_CACHE_DIR", scratch.path().join("numba-cache"))
         .output()
         .unwrap();

@@ -37,8 +37,6 @@ pub struct Example {
     pub name: String,
     pub function: String,
     pub before: String,
-    /// The exact candidate source the rule must produce.
-    pub after: String,
     /// The same function as a kernel over NumPy arrays (`_<function>_kernel`): the LLM proposer's
     /// prompts show it as a worked example of kernel mode (`propose::llm::kernel`).
     #[serde(default)]
