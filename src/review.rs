@@ -62,6 +62,8 @@ pub struct BranchInfo {
     pub captured_inputs: usize,
     /// The commit the branch was made on.
     pub base: String,
+    /// aiaccel's own commit (the one with the evidence note); the tip when nobody added to it.
+    pub annotated: String,
     #[serde(skip)]
     pub replay: Replay,
     /// The commit message of aiaccel's commit (title and the evidence body).
@@ -137,6 +139,7 @@ fn read_branch(snap: &Snapshot, name: &str, tip: Oid) -> Result<Option<BranchInf
         inputs_checked: replay.evidence.cases,
         captured_inputs: replay.evidence.captured,
         base: replay.base.clone(),
+        annotated: annotated.to_string(),
         replay,
         message,
     }))

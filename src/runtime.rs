@@ -7,6 +7,11 @@
 //! made by a later version with other helpers adds a file of another name instead of changing
 //! the one earlier accepted rewrites import. It must never be edited in place.
 //!
+//! The names are module globals, so within one module the rewrite imported last binds them for
+//! every rewrite there (its kernels compile at their first call, against what the names mean
+//! then). Hence the rule for helpers.py and checked.py: a new version may add a helper or an
+//! optional parameter, never change what an existing call computes.
+//!
 //! A rewrite imports it relative to its package, or absolutely for a top-level module or a
 //! script run directly (`python tools/fit.py`, where `__package__` is empty):
 //!

@@ -173,6 +173,22 @@ fn three_branches_of_one_module_are_reviewed_accepted_in_any_order_rejected_and_
     let forget = common::aiaccel(root, &["review", "forget", &format!("legacy_numeric/grid.py::{function}")]);
     assert_eq!(forget.status.code(), Some(0), "{}", common::stderr(&forget));
 
+    // a branch someone added a wrong commit to is verified before it is merged, and refused
+    let edited = &accepted[2];
+    let name = edited.rsplit('/').next().unwrap();
+    common::git(root, &["checkout", "-q", edited]);
+    let text = std::fs::read_to_string(&grid).unwrap();
+    let at = text.find(&format!("\ndef {name}(")).expect("the public adapter") + 1;
+    let body = at + text[at..].find(":\n").unwrap() + 2;
+    std::fs::write(&grid, format!("{}    return None\n{}", &text[..body], &text[body..])).unwrap();
+    common::git(root, &["commit", "-q", "-am", "hand edit"]);
+    common::git(root, &["checkout", "-q", "main"]);
+    let out = common::aiaccel(root, &["review", "accept", edited]);
+    let err = common::stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("has commits on top of aiaccel's") && err.contains("no longer equivalent"), "{err}");
+    assert_eq!(common::git(root, &["rev-parse", "HEAD"]).trim(), base, "nothing merged");
+
     // prune: a merged branch goes, current ones stay
     let other = &accepted[1];
     assert_eq!(common::aiaccel(root, &["review", "accept", other]).status.code(), Some(0));

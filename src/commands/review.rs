@@ -209,10 +209,13 @@ fn accept_one(cwd: &Path, name: &str, py: &PythonArgs, sandbox: &SandboxArgs, pr
     let tree = review::check_acceptable(&snap, &info)?;
     let tip = git2::Oid::from_str(&info.tip)?;
     let head = snap.head;
+    // the evidence is about aiaccel's commit on the base: when HEAD moved since, or someone
+    // added commits to the branch, the merged module is verified against HEAD's original
     let moved = info.base != head.to_string();
-    if moved {
-        // the evidence was about the base commit: verify the merged module against HEAD's
-        printer.step(format!("{}: HEAD moved since the branch was made; verifying the merged {} against HEAD's `{}`", info.branch, info.path, info.function));
+    let edited = info.tip != info.annotated;
+    if moved || edited {
+        let why = if moved { "HEAD moved since the branch was made" } else { "the branch has commits on top of aiaccel's" };
+        printer.step(format!("{}: {why}; verifying the merged {} against HEAD's `{}`", info.branch, info.path, info.function));
         let merged = String::from_utf8(review::read_in_tree(&snap.repo, tree, &info.path)?).context("the merged module is not UTF-8")?;
         let runtime = review::runtime_files_in_tree(&snap.repo, tree, &info.path)?;
         let head_src = String::from_utf8(snap.read(&info.path)?).context("the module is not UTF-8 at HEAD")?;

@@ -1,3 +1,6 @@
+# Rewrites import these names (src/runtime.rs); within one module the last import binds them
+# for every rewrite there: a new version may add a helper or an optional parameter, never
+# change what an existing call computes.
 import numpy as _aiaccel_np
 
 
