@@ -302,7 +302,7 @@ pub struct PrArgs {
     #[arg(long)]
     pub open: bool,
     /// Batch the branches into one PR branch per module (`module`) or one in all (`all`),
-    /// made by merging them onto HEAD in git's object store (`aiaccel/pr/<name>`).
+    /// made by merging them onto HEAD in git's object store (`aiaccel-pr/<name>`).
     #[arg(long, value_parser = ["module", "all"])]
     pub group: Option<String>,
 }

@@ -474,6 +474,9 @@ fn summarize_rejection(c: &[CandidateReport]) -> String {
         .iter()
         .map(|c| format!("{} {}: {}", c.origin, c.verdict, c.message.as_deref().unwrap_or("").lines().next().unwrap_or("")))
         .collect();
+    if !c.is_empty() && c.iter().all(|c| c.verdict == "rejected_in_review") {
+        return format!("every rewrite proposed was rejected in review: {}", parts.join("; "));
+    }
     format!("no candidate was both equivalent and faster: {}", parts.join("; "))
 }
 

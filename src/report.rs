@@ -50,6 +50,9 @@ pub struct FunctionReport {
 #[serde(default)]
 pub struct Summary {
     pub head: String,
+    /// `rewrite --shard I/N`: (I, N); `merge-reports` checks that all N are there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shard: Option<(u64, u64)>,
     pub files_scanned: usize,
     pub functions: usize,
     pub accepted: usize,

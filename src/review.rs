@@ -64,6 +64,8 @@ pub struct BranchInfo {
     pub base: String,
     /// aiaccel's own commit (the one with the evidence note); the tip when nobody added to it.
     pub annotated: String,
+    /// The branch has commits on top of aiaccel's (the evidence is about aiaccel's commit).
+    pub edited: bool,
     #[serde(skip)]
     pub replay: Replay,
     /// The commit message of aiaccel's commit (title and the evidence body).
@@ -77,15 +79,16 @@ impl BranchInfo {
     }
 }
 
-/// The aiaccel branches of `snap`'s repository (`aiaccel/*`, group branches `aiaccel/pr/*`
-/// aside), sorted by impact: time saved per call, then speedup.
+/// The aiaccel branches of `snap`'s repository (`aiaccel/*`; the group branches of `pr --group`
+/// are `aiaccel-pr/*`, a namespace no function's branch can reach), sorted by impact: time
+/// saved per call, then speedup.
 pub fn list(snap: &Snapshot) -> Result<Vec<BranchInfo>> {
     let repo = &snap.repo;
     let mut out = Vec::new();
     for b in repo.branches(Some(git2::BranchType::Local))? {
         let (b, _) = b?;
         let Some(name) = b.name()?.map(str::to_string) else { continue };
-        if !name.starts_with("aiaccel/") || name.starts_with("aiaccel/pr/") {
+        if !name.starts_with("aiaccel/") {
             continue;
         }
         let tip = b.get().peel_to_commit()?.id();
@@ -140,6 +143,7 @@ fn read_branch(snap: &Snapshot, name: &str, tip: Oid) -> Result<Option<BranchInf
         captured_inputs: replay.evidence.captured,
         base: replay.base.clone(),
         annotated: annotated.to_string(),
+        edited: annotated != tip,
         replay,
         message,
     }))
@@ -166,7 +170,7 @@ fn state_at_head(snap: &Snapshot, replay: &Replay, tip: Oid) -> Result<BranchSta
     })
 }
 
-/// Delete a branch (its commit stays reachable through the evidence note until git's gc).
+/// Delete a branch (its commits become unreachable and go at git's next gc).
 pub fn delete_branch(repo: &Repository, name: &str) -> Result<()> {
     let mut b = repo.find_branch(name, git2::BranchType::Local).with_context(|| format!("finding {name}"))?;
     b.delete().with_context(|| format!("deleting {name}"))
@@ -347,10 +351,33 @@ pub fn runtime_files_in_tree(repo: &Repository, tree: Oid, module_path: &str) ->
     Ok(out)
 }
 
+/// HEAD as it was when an accept started: the branch it is on (None: detached) and its commit.
+#[derive(Debug, Clone)]
+pub struct HeadAt {
+    pub branch: Option<String>,
+    pub commit: Oid,
+}
+
+impl HeadAt {
+    pub fn read(repo: &Repository) -> Result<HeadAt> {
+        let h = repo.head().context("reading HEAD")?;
+        let branch = if h.is_branch() { Some(h.name().ok_or_else(|| anyhow!("HEAD's branch name is not UTF-8"))?.to_string()) } else { None };
+        Ok(HeadAt { branch, commit: h.peel_to_commit()?.id() })
+    }
+}
+
 /// Make `tree` the new HEAD: a fast-forward to `tip` when HEAD is its parent chain's base, else
 /// a merge commit of HEAD and `tip`. The worktree and index follow (a safe checkout: a file
-/// the user has changed or an untracked one in the way stops it before any ref moves).
-pub fn advance_head(repo: &Repository, head: Oid, tip: Oid, tree: Oid, message: &str) -> Result<Oid> {
+/// the user has changed, or an untracked or ignored one in the way, stops it before any ref
+/// moves). `was` is HEAD when the accept started: if the user committed or checked out
+/// something meanwhile (during the verification), nothing is changed; the ref moves only from
+/// the commit that was verified (compare-and-swap).
+pub fn advance_head(repo: &Repository, was: &HeadAt, tip: Oid, tree: Oid, message: &str) -> Result<Oid> {
+    let head = was.commit;
+    let now = HeadAt::read(repo)?;
+    if now.branch != was.branch || now.commit != head {
+        bail!("HEAD moved while aiaccel was verifying (a commit or a checkout): nothing was merged or changed\nhint: run `aiaccel review accept` again on the HEAD you want");
+    }
     let fast_forward = repo.graph_descendant_of(tip, head).unwrap_or(false);
     let (new, tree_obj) = if fast_forward {
         let c = repo.find_commit(tip)?;
@@ -367,16 +394,78 @@ pub fn advance_head(repo: &Repository, head: Oid, tip: Oid, tree: Oid, message: 
         (id, t)
     };
     let mut co = git2::build::CheckoutBuilder::new();
-    co.safe();
-    repo.checkout_tree(tree_obj.as_object(), Some(&mut co)).context("updating the worktree (nothing was changed)")?;
-    let head_ref = repo.head()?;
-    if head_ref.is_branch() {
-        let name = head_ref.name().ok_or_else(|| anyhow!("HEAD's branch name is not UTF-8"))?.to_string();
-        repo.reference(&name, new, true, &format!("aiaccel review accept: {}", message.lines().next().unwrap_or("")))?;
-    } else {
-        repo.set_head_detached(new)?;
+    co.safe().overwrite_ignored(false);
+    repo.checkout_tree(tree_obj.as_object(), Some(&mut co)).map_err(|e| {
+        anyhow!(
+            "updating the worktree: {} (nothing was changed)\nhint: a file the merge adds or changes is in the way (untracked or ignored): `git status --ignored` shows it; move it away and accept again",
+            e.message()
+        )
+    })?;
+    let log = format!("aiaccel review accept: {}", message.lines().next().unwrap_or(""));
+    match &was.branch {
+        Some(name) => {
+            repo.reference_matching(name, new, true, head, &log).with_context(|| format!("moving {name} (it no longer points at the commit that was verified)"))?;
+        }
+        None => repo.set_head_detached(new)?,
     }
     Ok(new)
+}
+
+/// The top-level statements of a module: (name for a def or class, its text).
+fn statements(src: &str) -> Vec<(Option<String>, String)> {
+    use crate::pyast::ast::Stmt;
+    let Ok(body) = crate::pyast::parse_module(src, "<module>") else { return vec![(None, src.to_string())] };
+    body.iter()
+        .map(|s| {
+            let name = match s {
+                Stmt::FunctionDef(d) => Some(d.name.to_string()),
+                Stmt::ClassDef(c) => Some(c.name.to_string()),
+                _ => None,
+            };
+            (name, src[crate::pyast::def_lines(src, s)].to_string())
+        })
+        .collect()
+}
+
+/// What commits on top of aiaccel's change outside the rewrite, if anything: other files, or
+/// statements of the module aiaccel left as they were. The merge verification covers the
+/// rewritten function only, so such edits are refused rather than merged unverified:
+///     total = 0.0  ->  total = 1.0   # in another function of the module, on the branch
+pub fn edits_outside_rewrite(repo: &Repository, info: &BranchInfo) -> Result<Vec<String>> {
+    let (base, annotated, tip) = (Oid::from_str(&info.base)?, Oid::from_str(&info.annotated)?, Oid::from_str(&info.tip)?);
+    if annotated == tip {
+        return Ok(Vec::new());
+    }
+    let tree = |c: Oid| -> Result<git2::Tree<'_>> { Ok(repo.find_commit(c)?.tree()?) };
+    let mut out = Vec::new();
+    let diff = repo.diff_tree_to_tree(Some(&tree(annotated)?), Some(&tree(tip)?), None)?;
+    for d in diff.deltas() {
+        let p = d.new_file().path().or_else(|| d.old_file().path()).map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
+        if p != info.path {
+            out.push(format!("{p} (another file)"));
+        }
+    }
+    let read = |c: Oid| -> String { read_in_tree(repo, repo.find_commit(c).map(|c| c.tree_id()).unwrap_or(c), &info.path).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default() };
+    let (b, a, t) = (statements(&read(base)), statements(&read(annotated)), statements(&read(tip)));
+    // aiaccel's own statements: those its commit added or changed
+    let added: Vec<&(Option<String>, String)> = a.iter().filter(|s| !b.contains(s)).collect();
+    let own_names: Vec<&str> = added.iter().filter_map(|s| s.0.as_deref()).collect();
+    for s in a.iter().filter(|s| b.contains(s)) {
+        if !t.contains(s) {
+            out.push(format!("`{}` in {} (aiaccel left it as it was)", s.0.clone().unwrap_or_else(|| s.1.lines().next().unwrap_or("").trim().to_string()), info.path));
+        }
+    }
+    for s in t.iter().filter(|s| !a.contains(s)) {
+        let owned = match &s.0 {
+            Some(n) => own_names.contains(&n.as_str()),
+            None => added.iter().any(|x| x.0.is_none() && x.1.trim_start().starts_with("if __package__")) && s.1.trim_start().starts_with("if __package__"),
+        };
+        if !owned {
+            out.push(format!("`{}` in {} (not part of the rewrite)", s.0.clone().unwrap_or_else(|| s.1.lines().next().unwrap_or("").trim().to_string()), info.path));
+        }
+    }
+    out.dedup();
+    Ok(out)
 }
 
 /// Check a branch can be accepted onto HEAD: current, and merging cleanly.
@@ -391,6 +480,15 @@ pub fn check_acceptable(snap: &Snapshot, info: &BranchInfo) -> Result<Oid> {
         ),
         BranchState::Gone => bail!("{}: {} or `{}` is no longer in HEAD\nhint: `aiaccel review prune` drops such branches", info.branch, info.path, info.function),
     }
+    let outside = edits_outside_rewrite(&snap.repo, info)?;
+    if !outside.is_empty() {
+        bail!(
+            "{} has commits on top of aiaccel's that change more than the rewrite of `{}`: {}\nhint: `aiaccel review accept` verifies only that function; merge such a branch with git after your own review, or move the other edits to a branch of their own",
+            info.branch,
+            info.function,
+            outside.join(", ")
+        );
+    }
     let tip = Oid::from_str(&info.tip)?;
     match merge_tree(&snap.repo, snap.head, tip)? {
         Ok(tree) => Ok(tree),
@@ -401,6 +499,62 @@ pub fn check_acceptable(snap: &Snapshot, info: &BranchInfo) -> Result<Oid> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn git(dir: &std::path::Path, args: &[&str]) -> String {
+        let out = std::process::Command::new("git").args(["-c", "user.name=t", "-c", "user.email=t@e", "-c", "init.defaultBranch=main"]).args(args).current_dir(dir).output().unwrap();
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    /// A commit made while an accept verifies, or an ignored file where the merge writes, stops
+    /// the accept with nothing changed.
+    #[test]
+    fn advance_head_moves_nothing_when_head_moved_or_a_file_is_in_the_way() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        git(root, &["init", "-q"]);
+        std::fs::write(root.join("a.py"), "x = 1\n").unwrap();
+        git(root, &["add", "-A"]);
+        git(root, &["commit", "-qm", "base"]);
+        git(root, &["checkout", "-qb", "aiaccel/a/f"]);
+        std::fs::write(root.join("a.py"), "x = 2\n").unwrap();
+        std::fs::write(root.join("_aiaccel_adapt_00000000.py"), "helpers = 1\n").unwrap();
+        git(root, &["add", "-A"]);
+        git(root, &["commit", "-qm", "rewrite"]);
+        let tip = Oid::from_str(&git(root, &["rev-parse", "HEAD"])).unwrap();
+        git(root, &["checkout", "-q", "main"]);
+        let repo = Repository::open(root).unwrap();
+        let was = HeadAt::read(&repo).unwrap();
+        let tree = repo.find_commit(tip).unwrap().tree_id();
+
+        // the user commits meanwhile: refused, their commit and file stay
+        std::fs::write(root.join("notes.txt"), "my work\n").unwrap();
+        git(root, &["add", "-A"]);
+        git(root, &["commit", "-qm", "user work"]);
+        let user = git(root, &["rev-parse", "HEAD"]);
+        let e = advance_head(&repo, &was, tip, tree, "merge").unwrap_err().to_string();
+        assert!(e.contains("HEAD moved while aiaccel was verifying"), "{e}");
+        assert_eq!(git(root, &["rev-parse", "HEAD"]), user);
+        assert_eq!(std::fs::read_to_string(root.join("notes.txt")).unwrap(), "my work\n");
+
+        // an ignored file where the merge adds one: refused, its content kept
+        let was = HeadAt::read(&repo).unwrap();
+        std::fs::write(root.join(".git/info/exclude"), "_aiaccel_*\n").unwrap();
+        std::fs::write(root.join("_aiaccel_adapt_00000000.py"), "MINE\n").unwrap();
+        let tree = match merge_tree(&repo, was.commit, tip).unwrap() {
+            Ok(t) => t,
+            Err(p) => panic!("conflicts {p:?}"),
+        };
+        assert!(advance_head(&repo, &was, tip, tree, "merge").is_err());
+        assert_eq!(std::fs::read_to_string(root.join("_aiaccel_adapt_00000000.py")).unwrap(), "MINE\n");
+        assert_eq!(git(root, &["rev-parse", "HEAD"]), user);
+
+        // with the way clear it merges, and the ref moves from the verified commit
+        std::fs::remove_file(root.join("_aiaccel_adapt_00000000.py")).unwrap();
+        let new = advance_head(&repo, &was, tip, tree, "merge").unwrap();
+        assert_eq!(git(root, &["rev-parse", "HEAD"]), new.to_string());
+        assert_eq!(std::fs::read_to_string(root.join("a.py")).unwrap(), "x = 2\n");
+    }
 
     #[test]
     fn candidate_digest_ignores_runtime_hashes_only() {

@@ -102,11 +102,11 @@ fn three_branches_of_one_module_are_reviewed_accepted_in_any_order_rejected_and_
     for b in &accepted {
         assert!(gbody.contains(&format!("aiaccel verify {b}")), "{gbody}");
         let name = b.rsplit('/').next().unwrap();
-        let text = common::git(root, &["show", "aiaccel/pr/legacy_numeric.grid:legacy_numeric/grid.py"]);
+        let text = common::git(root, &["show", "aiaccel-pr/legacy_numeric.grid:legacy_numeric/grid.py"]);
         assert!(text.contains(&format!("def _{name}_kernel(")), "the group branch has {name}");
     }
     assert_eq!(common::git(root, &["rev-parse", "HEAD"]).trim(), base, "HEAD did not move");
-    common::git(root, &["branch", "-q", "-D", "aiaccel/pr/legacy_numeric.grid"]);
+    common::git(root, &["branch", "-q", "-D", "aiaccel-pr/legacy_numeric.grid"]);
 
     // accept refuses a dirty worktree and changes nothing
     let grid = root.join("legacy_numeric/grid.py");
@@ -188,6 +188,23 @@ fn three_branches_of_one_module_are_reviewed_accepted_in_any_order_rejected_and_
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("has commits on top of aiaccel's") && err.contains("no longer equivalent"), "{err}");
     assert_eq!(common::git(root, &["rev-parse", "HEAD"]).trim(), base, "nothing merged");
+    // ... and one whose extra commits reach beyond the rewrite is refused without verifying
+    common::git(root, &["checkout", "-q", edited]);
+    std::fs::write(root.join("README.md"), "changed on the branch\n").unwrap();
+    common::git(root, &["commit", "-q", "-am", "an unrelated edit"]);
+    // a checked-out branch cannot be rejected, and nothing is recorded
+    let rej = common::aiaccel(root, &["review", "reject", edited]);
+    assert_eq!(rej.status.code(), Some(1));
+    assert!(common::stderr(&rej).contains("is checked out"), "{}", common::stderr(&rej));
+    let recorded = std::fs::read_to_string(root.join(".git/aiaccel/rejections.json")).unwrap_or_default();
+    assert!(!recorded.contains(edited.as_str()), "{recorded}");
+    common::git(root, &["checkout", "-q", "main"]);
+    let out = common::aiaccel(root, &["review", "accept", edited]);
+    let err = common::stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("change more than the rewrite") && err.contains("README.md (another file)"), "{err}");
+    let listing = common::stdout(&common::aiaccel(root, &["review"]));
+    assert!(listing.contains("current, edited"), "{listing}");
 
     // prune: a merged branch goes, current ones stay
     let other = &accepted[1];

@@ -69,6 +69,10 @@ fn shards_partition_the_functions_and_merge_back_into_the_whole_run() {
     assert_eq!(merged["summary"]["skipped"], whole["summary"]["skipped"]);
     assert_eq!(merged["summary"]["head"], whole["summary"]["head"]);
 
+    // a missing shard is an error, not a smaller run
+    let two = common::aiaccel(root, &["merge-reports", paths[0], paths[1]]);
+    assert_eq!(two.status.code(), Some(2));
+    assert!(common::stderr(&two).contains("3/3 missing"), "{}", common::stderr(&two));
     // a shard twice is an overlap, not a merge
     let dup = common::aiaccel(root, &["merge-reports", paths[0], paths[0]]);
     assert_eq!(dup.status.code(), Some(2));

@@ -3,7 +3,7 @@
 //! timings per size (the repo's real sizes first), compile time and break-even, errors and
 //! tolerances, the inputs used, what the rewrite assumes, and how to replay it. With `--group`
 //! the branches are merged onto HEAD in git's object store into one PR branch
-//! (`aiaccel/pr/<name>`): one review instead of ten. The worktree is never touched.
+//! (`aiaccel-pr/<name>`): one review instead of ten. The worktree is never touched.
 
 use crate::cli::PrArgs;
 use crate::git::Snapshot;
@@ -72,6 +72,9 @@ fn rule_doc(origin: &str) -> Option<crate::propose::rules::RuleDoc> {
 /// The body of one branch's PR.
 pub fn body(i: &BranchInfo, snap: &Snapshot) -> String {
     let mut out = String::new();
+    if i.edited {
+        let _ = writeln!(out, "> **Edited:** this branch has commits on top of aiaccel's verified commit `{}`. The evidence below is about aiaccel's commit; review the later commits yourself (`git log {}..{}`).\n", &i.annotated[..10.min(i.annotated.len())], &i.annotated[..10.min(i.annotated.len())], i.branch);
+    }
     section(&mut out, i, snap, "##");
     let _ = writeln!(out, "## Replay\n\n```sh\naiaccel verify {}\n```\n\nThe evidence travels as a git note on the commit: push it with `git push origin refs/notes/aiaccel`.\n", i.branch);
     let _ = writeln!(out, "## Open this PR\n\n```sh\n{}\n```", gh_command(&i.branch, &title(i)));
@@ -197,7 +200,7 @@ fn group_body(members: &[&BranchInfo], snap: &Snapshot) -> String {
     out
 }
 
-/// Merge the members onto HEAD, in the object store, as branch `aiaccel/pr/<key>` (replaced
+/// Merge the members onto HEAD, in the object store, as branch `aiaccel-pr/<key>` (replaced
 /// when it exists: it is aiaccel's own). Returns it and the members merged (a member that
 /// conflicts with the others is left out, and said so).
 fn group_branch(snap: &Snapshot, key: &str, members: &[&BranchInfo], printer: &Printer) -> Result<(String, Vec<String>)> {
@@ -213,18 +216,22 @@ fn group_branch(snap: &Snapshot, key: &str, members: &[&BranchInfo], printer: &P
             printer.warn(format!("{} is {}: left out of the group", m.branch, m.state.as_str()));
             continue;
         }
+        if m.edited {
+            printer.warn(format!("{} has commits on top of aiaccel's: left out of the group (its evidence does not cover them; `aiaccel pr {}` for it alone)", m.branch, m.branch));
+            continue;
+        }
         let tip = git2::Oid::from_str(&m.tip)?;
         match review::merge_tree(repo, current, tip)? {
             Ok(tree) => {
                 let t = repo.find_tree(tree)?;
                 let parents = [&repo.find_commit(current)?, &repo.find_commit(tip)?];
-                current = repo.commit(None, &sig, &sig, &format!("Merge {} into the aiaccel/pr/{key} group\n", m.branch), &t, &parents)?;
+                current = repo.commit(None, &sig, &sig, &format!("Merge {} into the aiaccel-pr/{key} group\n", m.branch), &t, &parents)?;
                 merged.push(m.branch.clone());
             }
             Err(paths) => printer.warn(format!("{} conflicts with the group in {}: left out", m.branch, paths.join(", "))),
         }
     }
-    let name = format!("aiaccel/pr/{key}");
+    let name = format!("aiaccel-pr/{key}");
     repo.branch(&name, &repo.find_commit(current)?, true).with_context(|| format!("creating {name}"))?;
     printer.step(format!("{name}: {} branch(es) merged onto HEAD {}", merged.len(), snap.head_short));
     Ok((name, merged))

@@ -54,7 +54,7 @@ pub fn render_list(root: &Path, head_short: &str, infos: &[BranchInfo]) -> Strin
         .iter()
         .map(|i| {
             [
-                i.state.as_str().to_string(),
+                if i.edited { format!("{}, edited", i.state.as_str()) } else { i.state.as_str().to_string() },
                 speed(i.speedup_real),
                 speed(i.speedup_scale),
                 i.saved_per_call_s.map(|s| if s > 0.0 { fmt_s(s) } else { "-".into() }).unwrap_or_else(|| "-".into()),
@@ -87,6 +87,9 @@ pub fn render_list(root: &Path, head_short: &str, infos: &[BranchInfo]) -> Strin
         let _ = writeln!(out, "{}", line(r));
     }
     let stale = infos.iter().filter(|i| matches!(i.state, BranchState::Stale | BranchState::Gone | BranchState::Merged)).count();
+    if infos.iter().any(|i| i.edited) {
+        let _ = writeln!(out, "\nedited: the branch has commits on top of aiaccel's; its evidence is about aiaccel's commit, and `review accept` verifies the result and refuses edits outside the rewrite.");
+    }
     let _ = writeln!(out, "\nREAL: at the repo's own call size (captured from its tests); AT SCALE: the largest generated size.");
     let _ = writeln!(out, "next: `aiaccel review show BRANCH`, `aiaccel review accept BRANCH...`, `aiaccel review reject BRANCH --reason ...`, `aiaccel pr BRANCH`");
     if stale > 0 {
@@ -119,6 +122,9 @@ pub fn render_show(snap: &Snapshot, info: &BranchInfo, full: bool, colour: bool)
         BranchState::Gone => " (the file or function is gone from HEAD)",
         BranchState::Merged => " (already in HEAD)",
     });
+    if info.edited {
+        let _ = writeln!(out, "edited    yes: commits on top of aiaccel's {} (the evidence below is about aiaccel's commit; `review accept` verifies the result)", &info.annotated[..10.min(info.annotated.len())]);
+    }
     let _ = writeln!(out, "origin    {} ({}, strategy {})", info.origin, if info.replay.label.is_empty() { "-" } else { &info.replay.label }, info.strategy);
     let _ = writeln!(out, "base      {}\n", &info.base[..10.min(info.base.len())]);
     let _ = writeln!(out, "{}", info.message.trim_end());
@@ -196,7 +202,8 @@ fn accept(cwd: &Path, branches: &[String], py: PythonArgs, sandbox: SandboxArgs,
         }
     }
     if refused > 0 {
-        printer.step(format!("{refused} of {} branch(es) not accepted; the others are merged", branches.len()));
+        let rest = if refused == branches.len() { "nothing was merged".to_string() } else { format!("the other {} are merged", branches.len() - refused) };
+        printer.step(format!("{refused} of {} branch(es) not accepted; {rest}", branches.len()));
         return Ok(1);
     }
     Ok(0)
@@ -205,14 +212,15 @@ fn accept(cwd: &Path, branches: &[String], py: PythonArgs, sandbox: SandboxArgs,
 fn accept_one(cwd: &Path, name: &str, py: &PythonArgs, sandbox: &SandboxArgs, printer: &Printer) -> Result<String> {
     // HEAD as it is now: the branches accepted before this one are part of it
     let snap = Snapshot::open(cwd)?;
+    let was = review::HeadAt::read(&snap.repo)?;
     let info = review::find(&snap, name)?;
     let tree = review::check_acceptable(&snap, &info)?;
     let tip = git2::Oid::from_str(&info.tip)?;
-    let head = snap.head;
+    let head = was.commit;
     // the evidence is about aiaccel's commit on the base: when HEAD moved since, or someone
     // added commits to the branch, the merged module is verified against HEAD's original
     let moved = info.base != head.to_string();
-    let edited = info.tip != info.annotated;
+    let edited = info.edited;
     if moved || edited {
         let why = if moved { "HEAD moved since the branch was made" } else { "the branch has commits on top of aiaccel's" };
         printer.step(format!("{}: {why}; verifying the merged {} against HEAD's `{}`", info.branch, info.path, info.function));
@@ -245,7 +253,7 @@ fn accept_one(cwd: &Path, name: &str, py: &PythonArgs, sandbox: &SandboxArgs, pr
     let repo = git2::Repository::discover(cwd)?;
     let title = info.message.lines().next().unwrap_or("").to_string();
     let msg = format!("Merge {} (aiaccel review accept)\n\n{title}\nEvidence: `aiaccel verify {}` replays it.\n", info.branch, info.branch);
-    let new = review::advance_head(&repo, head, tip, tree, &msg)?;
+    let new = review::advance_head(&repo, &was, tip, tree, &msg)?;
     let how = if new == tip { "fast-forward" } else { "merge commit" };
     Ok(format!("accepted {} ({}): {how} {}", info.branch, title, &new.to_string()[..10]))
 }
@@ -256,6 +264,11 @@ fn reject(cwd: &Path, branches: &[String], reason: &str, printer: &Printer) -> R
     let mut failed = 0;
     for name in branches {
         let r = review::find(&snap, name).and_then(|info| {
+            // refuse before recording anything: a rejection whose branch stays would hide it
+            let b = snap.repo.find_branch(&info.branch, git2::BranchType::Local)?;
+            if b.is_head() {
+                bail!("{} is checked out, so it cannot be deleted; nothing was recorded\nhint: check out another branch (`git checkout main`) and reject it again", info.branch);
+            }
             rejections.add(&snap.repo, &info, reason)?;
             review::delete_branch(&snap.repo, &info.branch)?;
             Ok(info)
@@ -281,7 +294,12 @@ fn prune(cwd: &Path, dry_run: bool, printer: &Printer) -> Result<i32> {
     let snap = Snapshot::open(cwd)?;
     let infos = review::list(&snap)?;
     let mut n = 0;
+    let current_branch = snap.repo.head().ok().and_then(|h| h.shorthand().map(str::to_string));
     for i in infos.iter().filter(|i| i.state != BranchState::Current) {
+        if current_branch.as_deref() == Some(i.branch.as_str()) {
+            printer.warn(format!("{} is checked out: kept (check out another branch to prune it)", i.branch));
+            continue;
+        }
         n += 1;
         if dry_run {
             printer.step(format!("would delete {} ({})", i.branch, i.state.as_str()));

@@ -59,6 +59,7 @@ pub fn run(mut cfg: RewriteConfig, printer: &Printer) -> Result<i32> {
     }
     let mut report = Report::default();
     report.summary.head = snap.head.to_string();
+    report.summary.shard = cfg.shard;
     report.summary.files_scanned = found.files_scanned;
     report.summary.warnings = found.warnings.clone();
     let skipped_here = |s: &&discover::Skipped| filter.as_ref().map(|g| g.is_match(&s.qualname) || g.is_match(format!("{}::{}", s.path, s.qualname))).unwrap_or(true) && selected(&s.path, &s.qualname) && selection.selects(&s.path, &discover::module_name(&s.path), &s.qualname);
@@ -245,7 +246,9 @@ fn changed_functions(snap: &Snapshot, rev: &str) -> Result<std::collections::BTr
         .and_then(|o| o.peel_to_commit())
         .map_err(|e| anyhow::anyhow!("--changed-since {rev}: not a commit here ({})\nhint: fetch it first (`git fetch origin main`), or name a branch, tag or commit", e.message()))?;
     let head = repo.find_commit(snap.head)?;
-    let diff = repo.diff_tree_to_tree(Some(&base.tree()?), Some(&head.tree()?), None)?;
+    let mut diff = repo.diff_tree_to_tree(Some(&base.tree()?), Some(&head.tree()?), None)?;
+    // a moved file's functions are compared with what they were at the old path
+    diff.find_similar(None)?;
     let mut out = std::collections::BTreeSet::new();
     for d in diff.deltas() {
         let Some(path) = d.new_file().path().and_then(|p| p.to_str()) else { continue };
@@ -282,9 +285,11 @@ pub fn report(file: &std::path::Path, html: Option<&std::path::Path>, printer: &
 pub fn merge_reports(files: &[std::path::PathBuf], printer: &Printer) -> Result<i32> {
     let mut merged = Report::default();
     let mut seen = std::collections::BTreeMap::new();
+    let mut shards = Vec::new();
     for file in files {
         let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
         let r: Report = serde_json::from_str(&text).with_context(|| format!("{} is not an `aiaccel rewrite --json` report", file.display()))?;
+        shards.push(r.summary.shard);
         if merged.summary.head.is_empty() {
             merged.summary = r.summary.clone();
         } else if r.summary.head != merged.summary.head {
@@ -310,6 +315,20 @@ pub fn merge_reports(files: &[std::path::PathBuf], printer: &Printer) -> Result<
             }
             merged.functions.push(f);
         }
+    }
+    // shards of one run: every I of the one N, each once
+    if shards.iter().any(|s| s.is_some()) {
+        let ns: std::collections::BTreeSet<u64> = shards.iter().map(|s| s.map(|(_, n)| n).unwrap_or(0)).collect();
+        if ns.len() != 1 || ns.contains(&0) {
+            anyhow::bail!("the reports are not the shards of one split (shard counts {:?}; a report without --shard among them)\nhint: merge the reports of `--shard 1/N` ... `--shard N/N` with one N", ns);
+        }
+        let n = *ns.iter().next().expect("one N");
+        let have: std::collections::BTreeSet<u64> = shards.iter().filter_map(|s| s.map(|(i, _)| i)).collect();
+        let missing: Vec<String> = (1..=n).filter(|i| !have.contains(i)).map(|i| format!("{i}/{n}")).collect();
+        if !missing.is_empty() {
+            anyhow::bail!("shard(s) {} missing: the merged report would leave their functions out\nhint: pass every shard's report", missing.join(", "));
+        }
+        merged.summary.shard = None;
     }
     merged.functions.sort_by(|a, b| (&a.path, &a.function).cmp(&(&b.path, &b.function)));
     merged.finish();

@@ -152,8 +152,13 @@ fn scan(path: &str, src: &str) -> Result<Vec<(Function, Option<String>)>, String
     // original kept as the fallback; accelerating the fallback again would only churn
     let top_defs: std::collections::BTreeSet<&str> = suite.iter().filter_map(|s| if let Stmt::FunctionDef(d) = s { Some(d.name.as_str()) } else { None }).collect();
     let kept_original = |name: &str| -> Option<String> {
-        let public = name.strip_prefix('_')?.strip_suffix("_py")?;
-        (src.contains(crate::runtime::FILE_PREFIX) && top_defs.contains(public)).then(|| format!("the original of `{public}`, kept by an accepted aiaccel rewrite as its fallback"))
+        let inner = name.strip_prefix('_')?;
+        let (public, what) = match (inner.strip_suffix("_py"), inner.strip_suffix("_kernel")) {
+            (Some(p), _) => (p, "the original of `{}`, kept by an accepted aiaccel rewrite as its fallback"),
+            (_, Some(p)) => (p, "the compiled kernel of `{}`, written by an accepted aiaccel rewrite"),
+            _ => return None,
+        };
+        (src.contains(crate::runtime::FILE_PREFIX) && top_defs.contains(public)).then(|| what.replace("{}", public))
     };
     let mut all = Vec::new();
     for s in &suite {

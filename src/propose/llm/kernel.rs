@@ -38,6 +38,8 @@ pub struct KernelPlan {
     header: String,
     doc: Option<String>,
     original_renamed: String,
+    /// The module also runs as a script: no Numba on-disk cache (`adapter::script_safe_cache`).
+    runs_as_script: bool,
 }
 
 /// Plan kernel mode for `f`, or say why the model must write the whole function instead.
@@ -78,6 +80,7 @@ pub fn plan(f: &Function, module_src: &str) -> Result<KernelPlan, String> {
         name: f.name.clone(),
         kernel: format!("_{}_kernel", f.name),
         original_renamed: adapter::original_renamed(f, def, module_src, &fallback),
+        runs_as_script: adapter::runs_as_script(module_src),
         fallback,
         shapes: f.params.iter().map(|p| p.shape).collect(),
         params,
@@ -187,7 +190,8 @@ impl KernelPlan {
         let public = adapter::public_def(&self.header, &lines);
         let numba = if uses_numba { "import numba as _aiaccel_nb\n\n\n" } else { "" };
         // (the renamed original last: the diff is one hunk at the `def` line)
-        Ok(crate::runtime::with_imports(&format!("{numba}{}\n\n\n{public}\n\n{}", kernel_code.trim_end(), self.original_renamed.trim_end())))
+        let text = crate::runtime::with_imports(&format!("{numba}{}\n\n\n{public}\n\n{}", kernel_code.trim_end(), self.original_renamed.trim_end()));
+        Ok(adapter::script_safe_cache(self.runs_as_script, text))
     }
 
     /// Int arrays reach the kernel only where every int it computes is checked: in Numba code,

@@ -9,6 +9,42 @@ use crate::discover::{Function, ParamShape};
 use crate::pyast::{self, ast, Expr, Stmt};
 use std::collections::BTreeSet;
 
+/// `text` with its Numba decorators' on-disk cache off where the module also runs as a script
+/// (`if __name__ == "__main__":`). Numba's cache is keyed by the file, and an entry written when
+/// the module was imported as `scripts.tool` is loaded when it runs as `__main__` too, which
+/// then fails (`ModuleNotFoundError: No module named 'scripts'`): such a module compiles at each
+/// start instead.
+pub fn script_safe_cache(runs_as_script: bool, text: String) -> String {
+    if !runs_as_script {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        if line.trim_start().starts_with('@') && line.contains("cache=True") {
+            out.push_str(&line.replace("cache=True", "cache=False"));
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+#[test]
+fn a_module_that_runs_as_a_script_gets_no_numba_cache() {
+    let text = "@_aiaccel_nb.njit(cache=True, boundscheck=True)\ndef _k(a):\n    s = 'cache=True'\n".to_string();
+    assert!(runs_as_script("def f():\n    pass\n\nif __name__ == \"__main__\":\n    f()\n"));
+    assert!(!runs_as_script("def f():\n    pass\n"));
+    let out = script_safe_cache(true, text.clone());
+    assert!(out.starts_with("@_aiaccel_nb.njit(cache=False, boundscheck=True)\n") && out.contains("s = 'cache=True'"), "{out}");
+    assert_eq!(script_safe_cache(false, text.clone()), text);
+}
+
+/// Whether a module also runs as a script (`if __name__ == "__main__":`).
+pub fn runs_as_script(module_src: &str) -> bool {
+    module_src.contains("__name__") && (module_src.contains("\"__main__\"") || module_src.contains("'__main__'"))
+}
+
 /// How one parameter crosses into the fast path.
 #[derive(Debug, Clone)]
 pub enum Conv {

@@ -360,7 +360,8 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
     // renamed original comes last: its body then ends the rewrite exactly as the function
     // ended, so the diff is one hunk at the `def` line, and branches rewriting neighbouring
     // functions of one module merge without touching each other's lines
-    Ok(crate::runtime::with_imports(&format!("{push}{domain}{helper_text}{kernel}\n\n{adapter_fn}\n\n{original}")))
+    let text = crate::runtime::with_imports(&format!("{push}{domain}{helper_text}{kernel}\n\n{adapter_fn}\n\n{original}"));
+    Ok(adapter::script_safe_cache(adapter::runs_as_script(module_src), text))
 }
 
 fn division_helper(op: &ast::Operator) -> Option<&'static str> {
