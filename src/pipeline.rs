@@ -338,33 +338,12 @@ pub fn process(session: &mut Session, proposers: &mut Proposers, f: &Function, p
             let (cand, round) = queue[i].clone();
             i += 1;
             if let Some(why) = session.missing_package(&cand) {
-                tried.candidates.push(CandidateReport {
-                    origin: cand.origin.to_string(),
-                    label: cand.label.clone(),
-                    verdict: "refused_missing_package".into(),
-                    message: Some(why),
-                    speedup: None,
-                    timing: None,
-                    verify_s: 0.0,
-                    bench_s: 0.0,
-                });
+                tried.candidates.push(not_run(&cand, "refused_missing_package", why));
                 continue;
             }
             if let Some(allowed) = session.strategies.as_ref().filter(|a| !a.contains(&cand.strategy)) {
-                tried.candidates.push(CandidateReport {
-                    origin: cand.origin.to_string(),
-                    label: cand.label.clone(),
-                    verdict: "excluded_by_config".into(),
-                    message: Some(format!(
-                        "strategy {} is not in [tool.aiaccel] strategies ({})",
-                        cand.strategy.as_str(),
-                        allowed.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
-                    )),
-                    speedup: None,
-                    timing: None,
-                    verify_s: 0.0,
-                    bench_s: 0.0,
-                });
+                let why = format!("strategy {} is not in [tool.aiaccel] strategies ({})", cand.strategy.as_str(), allowed.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "));
+                tried.candidates.push(not_run(&cand, "excluded_by_config", why));
                 continue;
             }
             // a rewrite a reviewer rejected is not proposed again while the function is unchanged
@@ -378,16 +357,7 @@ pub fn process(session: &mut Session, proposers: &mut Proposers, f: &Function, p
                     f.qualname
                 );
                 progress.line(format!("{}: {} {why}", f.id(), cand.label));
-                tried.candidates.push(CandidateReport {
-                    origin: cand.origin.to_string(),
-                    label: cand.label.clone(),
-                    verdict: "rejected_in_review".into(),
-                    message: Some(why),
-                    speedup: None,
-                    timing: None,
-                    verify_s: 0.0,
-                    bench_s: 0.0,
-                });
+                tried.candidates.push(not_run(&cand, "rejected_in_review", why));
                 continue;
             }
             progress.working(format!("{} (verifying {})", f.id(), cand.label));
@@ -467,6 +437,11 @@ pub fn process(session: &mut Session, proposers: &mut Proposers, f: &Function, p
         Some(best) => FunctionOutcome::Accepted { best, tried },
         None => FunctionOutcome::Rejected { tried },
     })
+}
+
+/// The report of a candidate that was not verified, and why.
+fn not_run(cand: &Candidate, verdict: &str, why: String) -> CandidateReport {
+    CandidateReport { origin: cand.origin.to_string(), label: cand.label.clone(), verdict: verdict.into(), message: Some(why), speedup: None, timing: None, verify_s: 0.0, bench_s: 0.0 }
 }
 
 fn summarize_rejection(c: &[CandidateReport]) -> String {
