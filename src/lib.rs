@@ -11,6 +11,9 @@
 //!   -> publish::commit(&Accepted) -> a branch aiaccel/<module>/<function>
 //! ```
 //!
+//! Around it: `review` reads the branches back (state at HEAD, accept, reject), `runtime` holds
+//! the helper modules a rewrite imports, `config` the repo's `[tool.aiaccel]`.
+//!
 //! `pipeline` holds the per-function policy (which proposers, repairs, best choice, branch
 //! reuse) over a `pipeline::Session` that every command sets up the same way.
 //!
