@@ -366,6 +366,17 @@ impl HeadAt {
     }
 }
 
+/// Write `files` (repo path, content) under `root` where they are not there yet.
+pub fn write_missing(root: &std::path::Path, files: &[(String, Vec<u8>)]) -> Result<()> {
+    for (p, bytes) in files {
+        let dst = root.join(p);
+        if !dst.exists() {
+            std::fs::write(&dst, bytes).with_context(|| format!("writing {}", dst.display()))?;
+        }
+    }
+    Ok(())
+}
+
 /// Make `tree` the new HEAD: a fast-forward to `tip` when HEAD is its parent chain's base, else
 /// a merge commit of HEAD and `tip`. The worktree and index follow (a safe checkout: a file
 /// the user has changed, or an untracked or ignored one in the way, stops it before any ref

@@ -184,7 +184,7 @@ fn group_body(members: &[&BranchInfo], snap: &Snapshot) -> String {
     let _ = writeln!(out, "{} verified, faster rewrites, one per function, merged together:\n", members.len());
     let _ = writeln!(out, "| function | speedup (real) | at scale | inputs checked | branch |\n|---|---|---|---|---|");
     for m in members {
-        let sp = |x: Option<f64>| x.map(|s| format!("{s:.1}x")).unwrap_or_else(|| "-".into());
+        let sp = super::review::speed;
         let _ = writeln!(out, "| `{}::{}` | {} | {} | {} ({} captured) | `{}` |", m.path, m.function, sp(m.speedup_real), sp(m.speedup_scale), m.inputs_checked, m.captured_inputs, m.branch);
     }
     let _ = writeln!(out);

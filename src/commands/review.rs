@@ -37,7 +37,7 @@ pub fn run(args: ReviewArgs, printer: &Printer) -> Result<i32> {
     }
 }
 
-fn speed(x: Option<f64>) -> String {
+pub fn speed(x: Option<f64>) -> String {
     x.map(|s| format!("{s:.1}x")).unwrap_or_else(|| "-".into())
 }
 
@@ -232,12 +232,7 @@ fn accept_one(cwd: &Path, name: &str, py: &PythonArgs, sandbox: &SandboxArgs, pr
         let replay = info.replay.clone();
         let mut session = Session::start(snap, &cfg, printer)?;
         session.verify = crate::verify::Settings { timeout: session.verify.timeout, ..replay.settings() };
-        for (p, bytes) in &runtime {
-            let dst = session.ws.root.join(p);
-            if !dst.exists() {
-                std::fs::write(&dst, bytes).with_context(|| format!("writing {}", dst.display()))?;
-            }
-        }
+        review::write_missing(&session.ws.root, &runtime)?;
         let captured = captured_from_note(&replay, &session, printer)?;
         let cand = Candidate { origin: Origin::User { path: format!("{}:{}", info.branch, info.path) }, strategy: Strategy::Manual, label: info.branch.clone(), source: String::new(), assumes: String::new() };
         let verdict = match session.verifier().verify_module(&f, merged, &cand, captured.as_deref())? {

@@ -52,16 +52,8 @@ pub fn run(args: VerifyBranchConfig, printer: &Printer) -> Result<i32> {
     let mut session = Session::start(base, &args.session, printer)?;
     // the runtime modules the branch added beside the module (an older aiaccel's have other
     // names than this one's): the candidate imports them
-    let dir = crate::runtime::beside(&replay.path, "");
-    for file in &tip_snap.files {
-        let name = file.path.strip_prefix(&dir).unwrap_or(&file.path);
-        if file.path.starts_with(&dir) && !name.contains('/') && name.starts_with(crate::runtime::FILE_PREFIX) && name.ends_with(".py") {
-            let p = session.ws.root.join(&file.path);
-            if !p.exists() {
-                std::fs::write(&p, tip_snap.read(&file.path)?).with_context(|| format!("writing {}", p.display()))?;
-            }
-        }
-    }
+    let tip_tree = tip_snap.repo.find_commit(tip)?.tree_id();
+    crate::review::write_missing(&session.ws.root, &crate::review::runtime_files_in_tree(&tip_snap.repo, tip_tree, &replay.path)?)?;
     // the comparison rules the branch was accepted under, not the project's current ones
     session.verify = crate::verify::Settings { timeout: session.verify.timeout, ..replay.settings() };
     let captured = super::review::captured_from_note(&replay, &session, printer)?;
