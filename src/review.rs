@@ -151,10 +151,14 @@ fn read_branch(snap: &Snapshot, name: &str, tip: Oid) -> Result<Option<BranchInf
 
 /// The text of function `qualname` in `path` at commit `rev`, if both are there.
 pub fn function_text(repo: &Repository, rev: Oid, path: &str, qualname: &str) -> Option<String> {
-    let tree = repo.find_commit(rev).ok()?.tree().ok()?;
-    let blob = repo.find_blob(tree.get_path(std::path::Path::new(path)).ok()?.id()).ok()?;
-    let src = std::str::from_utf8(blob.content()).ok()?;
+    let bytes = file_at(repo, rev, path)?;
+    let src = std::str::from_utf8(&bytes).ok()?;
     crate::discover::function_at(path, src, qualname).ok().map(|f| f.source)
+}
+
+/// The content of `path` at commit `rev`, if both are there.
+pub fn file_at(repo: &Repository, rev: Oid, path: &str) -> Option<Vec<u8>> {
+    read_in_tree(repo, repo.find_commit(rev).ok()?.tree_id(), path).ok()
 }
 
 fn state_at_head(snap: &Snapshot, replay: &Replay, tip: Oid) -> Result<BranchState> {
@@ -456,7 +460,7 @@ pub fn edits_outside_rewrite(repo: &Repository, info: &BranchInfo) -> Result<Vec
             out.push(format!("{p} (another file)"));
         }
     }
-    let read = |c: Oid| -> String { read_in_tree(repo, repo.find_commit(c).map(|c| c.tree_id()).unwrap_or(c), &info.path).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default() };
+    let read = |c: Oid| -> String { file_at(repo, c, &info.path).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default() };
     let (b, a, t) = (statements(&read(base)), statements(&read(annotated)), statements(&read(tip)));
     // aiaccel's own statements: those its commit added or changed
     let added: Vec<&(Option<String>, String)> = a.iter().filter(|s| !b.contains(s)).collect();

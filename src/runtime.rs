@@ -188,24 +188,6 @@ pub fn write_beside(dir: &std::path::Path, module_text: &str) -> std::io::Result
     Ok(())
 }
 
-/// A runtime module's stem named by `module_text` that this aiaccel does not have (a branch
-/// made by another version): the caller reads that file from the branch instead.
-pub fn foreign_stems(module_text: &str) -> Vec<String> {
-    let mut out = BTreeSet::new();
-    for line in module_text.lines() {
-        let t = line.trim_start();
-        let rest = match t.strip_prefix("from .").or_else(|| t.strip_prefix("from ")) {
-            Some(r) => r,
-            None => continue,
-        };
-        let stem: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
-        if stem.starts_with(FILE_PREFIX) && !modules().iter().any(|m| m.stem == stem) {
-            out.insert(stem);
-        }
-    }
-    out.into_iter().collect()
-}
-
 /// `dir/of/module.py` -> `dir/of/<file>`: where a runtime module goes beside `module_path`.
 pub fn beside(module_path: &str, file: &str) -> String {
     match module_path.rsplit_once('/') {
@@ -243,10 +225,7 @@ mod tests {
     }
 
     #[test]
-    fn foreign_runtime_stems_are_found() {
-        let text = "if __package__:\n    from ._aiaccel_adapt_00000000 import _aiaccel_arr\n";
-        assert_eq!(foreign_stems(text), vec!["_aiaccel_adapt_00000000".to_string()]);
-        assert!(foreign_stems(&with_imports("def f(x):\n    return _aiaccel_arr(x, 1, float)\n")).is_empty());
+    fn runtime_files_go_beside_the_module() {
         assert_eq!(beside("pkg/sub/m.py", "r.py"), "pkg/sub/r.py");
         assert_eq!(beside("m.py", "r.py"), "r.py");
     }

@@ -157,11 +157,7 @@ fn section(out: &mut String, i: &BranchInfo, snap: &Snapshot, h: &str) {
 fn diff_summary(snap: &Snapshot, i: &BranchInfo) -> (usize, usize, Vec<String>) {
     let repo = &snap.repo;
     let (Ok(base), Ok(tip)) = (git2::Oid::from_str(&i.base), git2::Oid::from_str(&i.tip)) else { return (0, 0, vec![]) };
-    let read = |c: git2::Oid, p: &str| -> Option<String> {
-        let t = repo.find_commit(c).ok()?.tree().ok()?;
-        let b = repo.find_blob(t.get_path(std::path::Path::new(p)).ok()?.id()).ok()?;
-        Some(String::from_utf8_lossy(b.content()).into_owned())
-    };
+    let read = |c: git2::Oid, p: &str| -> Option<String> { review::file_at(repo, c, p).map(|b| String::from_utf8_lossy(&b).into_owned()) };
     let old = read(base, &i.path).unwrap_or_default();
     let new = read(tip, &i.path).unwrap_or_default();
     let (ins, del) = crate::edit::Diff { path: &i.path, old: &old, new: &new }.stats();
