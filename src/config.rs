@@ -56,7 +56,7 @@ impl ProjectConfig {
     pub fn parse(text: &str) -> Result<ProjectConfig> {
         let value: toml::Value = toml::from_str(text).map_err(|e| anyhow!("pyproject.toml does not parse: {e}\nhint: fix the file (aiaccel reads it as committed at HEAD)"))?;
         let Some(table) = value.get("tool").and_then(|t| t.get("aiaccel")) else { return Ok(ProjectConfig::default()) };
-        let cfg: ProjectConfig = table.clone().try_into().map_err(|e| anyhow!("[tool.aiaccel] in pyproject.toml: {e}\nhint: the keys aiaccel knows are {KNOWN_KEYS}; strategies are numba, numba-parallel, vectorize, cupy, parallel"))?;
+        let cfg: ProjectConfig = table.clone().try_into().map_err(|e| anyhow!("[tool.aiaccel] in pyproject.toml: {}\nhint: the keys aiaccel knows are {KNOWN_KEYS}; strategies are numba, numba-parallel, vectorize, cupy, parallel", e.to_string().trim_end()))?;
         if let Some(m) = cfg.min_speedup {
             if !(m.is_finite() && m > 0.0) {
                 bail!("[tool.aiaccel] min_speedup = {m} is not a positive number\nhint: e.g. `min_speedup = 1.5`");

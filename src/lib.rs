@@ -32,6 +32,7 @@ pub mod journal;
 pub mod paths;
 pub mod pipeline;
 pub mod printer;
+pub mod protocol;
 pub mod propose;
 pub mod publish;
 pub mod pyast;

@@ -80,12 +80,18 @@ impl Session {
     /// numba), a workspace with the sandbox limits (`--unsafe-no-sandbox` honoured), the
     /// project's comparison settings and the benchmark settings. Captures nothing yet.
     pub fn start(snap: Snapshot, cfg: &SessionConfig, printer: &Printer) -> Result<Session> {
+        let config = crate::config::ProjectConfig::load(&snap)?;
+        Session::start_with(snap, cfg, &config, printer)
+    }
+
+    /// `start` with the project's `[tool.aiaccel]` already read (`rewrite` reads it first, for
+    /// the flags it sets).
+    pub fn start_with(snap: Snapshot, cfg: &SessionConfig, config: &crate::config::ProjectConfig, printer: &Printer) -> Result<Session> {
         let interp = crate::python::resolve(cfg.python.as_deref(), &snap.root, printer)?;
         let mut ws = Workspace::new(&snap)?;
         ws.limits = cfg.sandbox.limits();
         ws.sandboxed = !cfg.sandbox.unsafe_no_sandbox;
-        let config = crate::config::ProjectConfig::load(&snap)?;
-        let project = verify::Settings::from_project(&config);
+        let project = verify::Settings::from_project(config);
         let mut warnings: Vec<String> = Vec::new();
         let rejections = crate::review::Rejections::load(&snap.repo).unwrap_or_else(|e| {
             warnings.push(format!("{e:#} (proposing as if nothing had been rejected)"));

@@ -150,7 +150,7 @@ impl Interpreter {
             optional: BTreeMap::new(),
             source: source.to_string(),
         };
-        match fake.run_harness(&serde_json::json!({"mode": "probe"}), &spec)? {
+        match fake.run_harness(&crate::protocol::Request::Probe, &spec)? {
             ScriptOutcome::Reply(v) => {
                 let p: Probe = serde_json::from_value(v).context("unexpected probe reply")?;
                 Ok(Interpreter { version: p.python, numpy: p.numpy, numba: p.numba, pytest: p.pytest, optional: p.optional, ..fake })
@@ -195,7 +195,7 @@ impl Interpreter {
     }
 
     /// Run the embedded harness with a JSON request.
-    pub fn run_harness(&self, request: &Value, spec: &RunSpec) -> Result<ScriptOutcome> {
+    pub fn run_harness(&self, request: &crate::protocol::Request, spec: &RunSpec) -> Result<ScriptOutcome> {
         let script = spec.cwd.join(".aiaccel_harness.py");
         std::fs::write(&script, HARNESS).with_context(|| format!("writing {}", script.display()))?;
         let out = run_process(&self.path, &["-I", "-B"], &script, request, spec);
@@ -204,20 +204,12 @@ impl Interpreter {
     }
 }
 
-fn run_process(python: &Path, flags: &[&str], script: &Path, request: &Value, spec: &RunSpec) -> Result<ScriptOutcome> {
+fn run_process(python: &Path, flags: &[&str], script: &Path, request: &crate::protocol::Request, spec: &RunSpec) -> Result<ScriptOutcome> {
     // A per-run nonce in the reply tag: code under test that prints a forged reply is not believed.
     let nonce = format!("{:016x}", rand_u64());
     let tag = format!("{TAG}{nonce}@@");
-    let mut request = request.clone();
-    if let Some(o) = request.as_object_mut() {
-        o.insert("tag".into(), Value::String(tag.clone()));
-        if let Some(sb) = &spec.sandbox {
-            o.insert(
-                "sandbox".into(),
-                serde_json::json!({"write_roots": sb.write_roots, "limits": sb.limits}),
-            );
-        }
-    }
+    let sandbox = spec.sandbox.as_ref().map(|sb| serde_json::json!({"write_roots": sb.write_roots, "limits": sb.limits}));
+    let request = serde_json::to_value(crate::protocol::Envelope { request, tag: &tag, sandbox })?;
     let output_cap = spec.sandbox.as_ref().map(|s| s.limits.output_bytes).unwrap_or(64 << 20);
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     rt.block_on(async {

@@ -73,7 +73,7 @@ def mode_bench(req):
     target = req["target_s"]
     # find a profile on which the original runs, and the size where it takes `target` seconds
     chosen = None
-    captured = load_captured(req.get("captured_file"))
+    captured = load_captured(req["captured_file"])
     profiles = bench_profiles(params, captured)
     with contextlib.redirect_stdout(sink):
         for profile in profiles:
@@ -119,7 +119,7 @@ def mode_bench(req):
         return {"status": "error", "message": "candidate failed to import: %s" % e}
     results = []
     compile_s = None
-    cmp = Cmp(req["rtol"], req["atol"], req["nan_equal"], req["signed_zero"], req.get("exception_message", False))
+    cmp = Cmp(req["rtol"], req["atol"], req["nan_equal"], req["signed_zero"], req["exception_message"])
     checked = 0
 
     def first_calls(case, where):

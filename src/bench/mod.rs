@@ -4,12 +4,13 @@
 //! Only this module builds an `Accepted`.
 
 use crate::discover::Function;
+use crate::protocol::{BenchRequest, Request};
 use crate::python::ScriptOutcome;
 use crate::verify::{Verified, Workspace};
 use crate::python::Interpreter;
 use anyhow::Result;
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::path::Path;
 use std::time::Duration;
 
@@ -175,20 +176,19 @@ impl Bencher<'_> {
     /// Time `v` against the original. `Err` only when aiaccel itself fails (cannot start Python).
     pub fn bench(&self, f: &Function, v: Verified, captured: Option<&Path>) -> Result<BenchOutcome> {
         let s = &self.settings;
-        let mut req = self.ws.base_request("bench", f);
-        let o = req.as_object_mut().unwrap();
-        o.insert("cand_module".into(), json!(v.module_name()));
-        o.insert("captured_file".into(), json!(captured));
-        o.insert("seed".into(), json!(self.seed));
-        o.insert("target_s".into(), json!(s.target_s));
-        o.insert("rounds".into(), json!(s.rounds));
-        o.insert("max_n".into(), json!(s.max_n));
-        o.insert("grow_budget_s".into(), json!(20.0));
-        o.insert("min_sample_s".into(), json!(0.02));
-        o.insert("give_up_below".into(), json!(s.min_speedup / 1.5));
-        if let Value::Object(cmp) = v.compare_request() {
-            o.extend(cmp);
-        }
+        let req = Request::Bench(BenchRequest {
+            target: self.ws.target(f),
+            compare: v.compare_rules(),
+            cand_module: v.module_name().to_string(),
+            captured_file: captured.map(Path::to_path_buf),
+            seed: self.seed,
+            target_s: s.target_s,
+            rounds: s.rounds,
+            max_n: s.max_n,
+            grow_budget_s: 20.0,
+            min_sample_s: 0.02,
+            give_up_below: s.min_speedup / 1.5,
+        });
         let out = self.interp.run_harness(&req, &self.ws.spec(s.timeout, false))?;
         let v_json = match out {
             ScriptOutcome::Reply(x) => x,

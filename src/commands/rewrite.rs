@@ -90,7 +90,7 @@ pub fn run(mut cfg: RewriteConfig, printer: &Printer) -> Result<i32> {
         report.finish();
         return finish(&cfg, printer, &report);
     }
-    let mut session = Session::start(snap, &cfg.session, printer)?;
+    let mut session = Session::start_with(snap, &cfg.session, &project, printer)?;
     session.branches = !cfg.dry_run;
     let interp = &session.interp;
     report.summary.python = format!("{} ({})", interp.path.display(), interp.version);
@@ -268,8 +268,9 @@ fn changed_functions(snap: &Snapshot, rev: &str) -> Result<std::collections::BTr
 
 /// `aiaccel report RUN.json [--html FILE]`: the text form on stdout, or the page.
 pub fn report(file: &std::path::Path, html: Option<&std::path::Path>, printer: &Printer) -> Result<i32> {
-    let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-    let r: Report = serde_json::from_str(&text).with_context(|| format!("{} is not an `aiaccel rewrite --json` report\nhint: make one with `aiaccel rewrite --json > run.json`", file.display()))?;
+    const MAKE_ONE: &str = "hint: make one with `aiaccel rewrite --json > run.json`";
+    let text = std::fs::read_to_string(file).with_context(|| format!("reading {}\n{MAKE_ONE}", file.display()))?;
+    let r: Report = serde_json::from_str(&text).with_context(|| format!("{} is not an `aiaccel rewrite --json` report\n{MAKE_ONE}", file.display()))?;
     match html {
         Some(path) => {
             std::fs::write(path, crate::report_html::render(&r)).with_context(|| format!("writing {}", path.display()))?;
@@ -287,7 +288,7 @@ pub fn merge_reports(files: &[std::path::PathBuf], printer: &Printer) -> Result<
     let mut seen = std::collections::BTreeMap::new();
     let mut shards = Vec::new();
     for file in files {
-        let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+        let text = std::fs::read_to_string(file).with_context(|| format!("reading {}\nhint: pass the reports that `aiaccel rewrite --shard I/N --json` wrote", file.display()))?;
         let r: Report = serde_json::from_str(&text).with_context(|| format!("{} is not an `aiaccel rewrite --json` report", file.display()))?;
         shards.push(r.summary.shard);
         if merged.summary.head.is_empty() {

@@ -146,7 +146,14 @@ fn scan(path: &str, src: &str) -> Result<Vec<(Function, Option<String>)>, String
     let suite = pyast::parse_module(src, path)?;
     let module = module_name(path);
     let module_names = module_level_names(&suite);
-    let inherited = inherit_from_helpers(src, &suite);
+    // each module-level function analysed once: what its callers inherit from it, and its own
+    // `consider`, read the same facts
+    let analysed: std::collections::HashMap<&str, Analysed> = suite
+        .iter()
+        .filter_map(|s| if let Stmt::FunctionDef(d) = s { Some(d) } else { None })
+        .map(|d| (d.name.as_str(), Analysed { facts: analyze::facts(&d.body), params: analyze::params(src, d, false) }))
+        .collect();
+    let inherited = inherit_from_helpers(&suite, &analysed);
     let ctx = ModuleCtx { path, module: &module, src, module_names: &module_names };
     // what an accepted aiaccel rewrite left: `f` (the adapter), `_f_kernel` and `_f_py`, the
     // original kept as the fallback; accelerating the fallback again would only churn
@@ -164,14 +171,14 @@ fn scan(path: &str, src: &str) -> Result<Vec<(Function, Option<String>)>, String
     for s in &suite {
         match s {
             Stmt::FunctionDef(def) if kept_original(def.name.as_str()).is_some() => {
-                let (f, _) = consider(&ctx, s, def, None, inherited.get(def.name.as_str()));
+                let (f, _) = consider(&ctx, s, def, None, analysed.get(def.name.as_str()), inherited.get(def.name.as_str()));
                 all.push((f, kept_original(def.name.as_str())));
             }
-            Stmt::FunctionDef(def) => all.push(consider(&ctx, s, def, None, inherited.get(def.name.as_str()))),
+            Stmt::FunctionDef(def) => all.push(consider(&ctx, s, def, None, analysed.get(def.name.as_str()), inherited.get(def.name.as_str()))),
             Stmt::ClassDef(class) => {
                 for m in &class.body {
                     if let Stmt::FunctionDef(def) = m {
-                        all.push(consider(&ctx, m, def, Some(class.name.as_str()), None));
+                        all.push(consider(&ctx, m, def, Some(class.name.as_str()), None, None));
                     }
                 }
             }
@@ -212,13 +219,14 @@ struct Inherited {
     shapes: Vec<Option<ParamShape>>,
 }
 
-fn inherit_from_helpers(src: &str, suite: &[Stmt]) -> std::collections::HashMap<String, Inherited> {
+fn inherit_from_helpers(suite: &[Stmt], analysed: &std::collections::HashMap<&str, Analysed>) -> std::collections::HashMap<String, Inherited> {
     use std::collections::HashMap;
     let defs: Vec<&ast::StmtFunctionDef> = suite.iter().filter_map(|s| if let Stmt::FunctionDef(d) = s { Some(d) } else { None }).collect();
     let mut own: HashMap<String, (usize, Vec<ParamShape>, Vec<String>)> = HashMap::new();
     for d in &defs {
-        let depth = analyze::facts(&d.body).loop_depth;
-        let shapes = analyze::params(src, d, false).iter().filter(|p| !p.variadic).map(|p| p.shape).collect();
+        let a = &analysed[d.name.as_str()];
+        let depth = a.facts.loop_depth;
+        let shapes = a.params.iter().filter(|p| !p.variadic).map(|p| p.shape).collect();
         let names = d.args.posonlyargs.iter().chain(d.args.args.iter()).map(|a| a.def.arg.to_string()).collect();
         own.insert(d.name.to_string(), (depth, shapes, names));
     }
@@ -302,6 +310,12 @@ fn apply_inherited(f: &mut Function, h: &Inherited) {
     }
 }
 
+/// What the analysis of one function found (`analyze::facts`, `analyze::params`).
+struct Analysed {
+    facts: analyze::Facts,
+    params: Vec<Param>,
+}
+
 /// The module a function is considered in.
 struct ModuleCtx<'a> {
     path: &'a str,
@@ -311,7 +325,8 @@ struct ModuleCtx<'a> {
     module_names: &'a [String],
 }
 
-fn consider(ctx: &ModuleCtx<'_>, stmt: &Stmt, def: &ast::StmtFunctionDef, class: Option<&str>, inherited: Option<&Inherited>) -> (Function, Option<String>) {
+/// `analysed`: the module-level function's analysis, made once in `scan` (a method's is made here).
+fn consider(ctx: &ModuleCtx<'_>, stmt: &Stmt, def: &ast::StmtFunctionDef, class: Option<&str>, analysed: Option<&Analysed>, inherited: Option<&Inherited>) -> (Function, Option<String>) {
     let ModuleCtx { path, module, src, module_names } = *ctx;
     let qualname = match class {
         Some(c) => format!("{c}.{}", def.name),
@@ -324,7 +339,14 @@ fn consider(ctx: &ModuleCtx<'_>, stmt: &Stmt, def: &ast::StmtFunctionDef, class:
         Some(_) if decorators.iter().any(|d| d == "classmethod") => FunctionKind::ClassMethod,
         Some(_) => FunctionKind::Method,
     };
-    let facts = analyze::facts(&def.body);
+    let own;
+    let (facts, params) = match analysed {
+        Some(a) => (&a.facts, a.params.clone()),
+        None => {
+            own = analyze::facts(&def.body);
+            (&own, analyze::params(src, def, matches!(kind, FunctionKind::Method | FunctionKind::ClassMethod)))
+        }
+    };
     let helper_loops = inherited.is_some_and(|h| h.loop_depth > 0);
     let has_loops = facts.loops + facts.comprehensions > 0 || helper_loops;
     let skip_reason = if !has_loops {
@@ -340,7 +362,6 @@ fn consider(ctx: &ModuleCtx<'_>, stmt: &Stmt, def: &ast::StmtFunctionDef, class:
     } else {
         None
     };
-    let params = analyze::params(src, def, matches!(kind, FunctionKind::Method | FunctionKind::ClassMethod));
     let range = pyast::def_lines(src, stmt);
     let def_line = &src[range.clone()];
     let indent: String = src[pyast::line_start(src, pyast::range(stmt).start)..].chars().take_while(|c| *c == ' ' || *c == '\t').collect();

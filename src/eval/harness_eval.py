@@ -23,7 +23,7 @@ def mode_eval(req):
     fn_cand = bound_callable(req["cand_module"], req["qualname"], req["kind"])
     out = {"status": "ok"}
     mark = len(REFUSED)
-    if req.get("oracle", True):
+    if req["oracle"]:
         t0 = time.perf_counter()
         try:
             with contextlib.redirect_stdout(io.StringIO()):
@@ -36,10 +36,10 @@ def mode_eval(req):
         if len(REFUSED) > mark:
             out["oracle"] = {"ok": False, "message": "sandbox: " + "; ".join(refused_since(mark)[:3])}
         out["oracle_s"] = time.perf_counter() - t0
-    seed = req.get("seed", 0)
-    rounds = req.get("rounds", 3)
+    seed = req["seed"]
+    rounds = req["rounds"]
     # compile time: the first call on the smallest inputs, minus a warm second call
-    sizes = req.get("sizes", [])
+    sizes = req["sizes"]
     timings = []
     if sizes:
         small = spec.SIZES[sizes[0]]
@@ -60,7 +60,7 @@ def mode_eval(req):
     for level in sizes:
         n = spec.SIZES[level]
         o_times, c_times = [], []
-        budget_end = time.perf_counter() + req.get("size_budget_s", 60.0)
+        budget_end = time.perf_counter() + req["size_budget_s"]
         try:
             for r in range(rounds):
                 with contextlib.redirect_stdout(io.StringIO()):
@@ -123,7 +123,7 @@ def mode_njit_ref(req):
     spec = load_spec(req["spec_path"])
     fn_orig = bound_callable(req["module"], req["qualname"], req["kind"])
     n = spec.SIZES[req["size"]]
-    seed = req.get("seed", 7)
+    seed = req["seed"]
     sink = io.StringIO()
     try:
         ref = numba.njit(inspect.unwrap(fn_orig))
@@ -134,9 +134,9 @@ def mode_njit_ref(req):
         return {"status": "ok", "speedup": None, "note": "does not compile: %s: %s" % (type(e).__name__, short_repr(first, 160))}
     o_times, r_times = [], []
     agree = True
-    budget_end = time.perf_counter() + req.get("size_budget_s", 30.0)
+    budget_end = time.perf_counter() + req["size_budget_s"]
     with contextlib.redirect_stdout(sink):
-        for r in range(req.get("rounds", 3)):
+        for r in range(req["rounds"]):
             args_o = spec.make_inputs(n, seed + r)
             args_r = [_as_arrays(a) for a in spec.make_inputs(n, seed + r)]
             t0 = time.perf_counter()

@@ -17,11 +17,11 @@ use crate::pipeline::{self, BarReporter, FunctionOutcome, Proposers, Session};
 use crate::printer::Printer;
 use crate::propose::rules::RuleEngine;
 use crate::propose::{Candidate, Origin, ProposeContext, Proposer, Strategy};
+use crate::protocol::{EvalRequest, NjitRefRequest, Request};
 use crate::python::ScriptOutcome;
 use crate::report::{FunctionReport, Status};
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -414,13 +414,7 @@ enum NjitRefReply {
 /// `numba.njit` on the unchanged function, on the spec's inputs already made arrays.
 fn njit_reference(spec: &SpecInfo, f: &Function, session: &Session, size: &str) -> Result<NjitReference> {
     let (interp, ws) = (&session.interp, &session.ws);
-    let mut req = ws.base_request("njit_ref", f);
-    let o = req.as_object_mut().unwrap();
-    o.insert("spec_path".into(), json!(spec.spec_path));
-    o.insert("size".into(), json!(size));
-    o.insert("seed".into(), json!(7));
-    o.insert("rounds".into(), json!(3));
-    o.insert("size_budget_s".into(), json!(30.0));
+    let req = Request::NjitRef(NjitRefRequest { target: ws.target(f), spec_path: spec.spec_path.clone(), size: size.to_string(), seed: 7, rounds: 3, size_budget_s: 30.0 });
     let (speedup, note) = match interp.run_harness(&req, &ws.spec(Duration::from_secs(300), false))? {
         ScriptOutcome::Reply(v) => match serde_json::from_value::<NjitRefReply>(v) {
             Ok(NjitRefReply::Ok { speedup, note }) => (speedup, note),
@@ -455,14 +449,16 @@ fn fill_from_report(r: &mut FnResult, fr: &FunctionReport) {
 /// Time the accepted rewrite at the spec's sizes and run the spec's oracle on it.
 fn score(r: &mut FnResult, spec: &SpecInfo, f: &Function, a: &Accepted, session: &Session, opts: &EvalConfig, reference: &str) -> Result<()> {
     let (interp, ws) = (&session.interp, &session.ws);
-    let mut req = ws.base_request("eval", f);
-    let o = req.as_object_mut().unwrap();
-    o.insert("cand_module".into(), json!(a.verified().module_name()));
-    o.insert("spec_path".into(), json!(spec.spec_path));
-    o.insert("sizes".into(), json!(opts.sizes));
-    o.insert("seed".into(), json!(7));
-    o.insert("rounds".into(), json!(3));
-    o.insert("size_budget_s".into(), json!(40.0));
+    let req = Request::Eval(EvalRequest {
+        target: ws.target(f),
+        cand_module: a.verified().module_name().to_string(),
+        spec_path: spec.spec_path.clone(),
+        sizes: opts.sizes.clone(),
+        seed: 7,
+        rounds: 3,
+        size_budget_s: 40.0,
+        oracle: true,
+    });
     let out = interp.run_harness(&req, &ws.spec(Duration::from_secs(600), false))?;
     let reply = match out {
         ScriptOutcome::Reply(v) => match serde_json::from_value::<ScoreReply>(v) {

@@ -5,9 +5,10 @@
 //! arguments after the call, the exception type, stdout. A diverging, crashing or hanging
 //! candidate is a `Verdict`, not an error. Only this module can build a `Verified`.
 
-use crate::discover::{Function, FunctionKind, ParamShape};
+use crate::discover::Function;
 use crate::git::Snapshot;
 use crate::propose::Candidate;
+use crate::protocol::{CaptureRequest, CaptureTarget, CompareRules, RepoTestsRequest, Request, Target, VerifyRequest};
 use crate::python::{Interpreter, Limits, RunSpec, Sandbox, ScriptOutcome};
 use anyhow::{Context, Result};
 use serde::Serialize;
@@ -33,6 +34,10 @@ pub struct Settings {
 }
 
 impl Settings {
+    pub fn compare_rules(&self) -> CompareRules {
+        CompareRules { rtol: self.rtol, atol: self.atol, nan_equal: self.nan_equal, signed_zero: self.signed_zero, exception_message: self.exception_message }
+    }
+
     /// Defaults, overridden by the comparison keys of `[tool.aiaccel]` (`crate::config`).
     pub fn from_project(cfg: &crate::config::ProjectConfig) -> Settings {
         let d = Settings::default();
@@ -145,43 +150,10 @@ impl Workspace {
         RunSpec { cwd: self.root.clone(), timeout, env, sandbox: self.sandboxed.then_some(sandbox) }
     }
 
-    /// The request fields every harness mode shares.
-    pub fn base_request(&self, mode: &str, f: &Function) -> Value {
-        json!({
-            "mode": mode,
-            "sys_path": self.sys_path,
-            "cwd": self.root,
-            "module": f.module,
-            "qualname": f.qualname,
-            "kind": kind_str(f.kind),
-            "params": params_json(f),
-        })
+    /// The function a harness request is about, as imported in this workspace.
+    pub fn target(&self, f: &Function) -> Target {
+        Target::new(&self.sys_path, &self.root, f)
     }
-}
-
-pub fn kind_str(k: FunctionKind) -> &'static str {
-    match k {
-        FunctionKind::Plain => "plain",
-        FunctionKind::Method => "method",
-        FunctionKind::StaticMethod => "static",
-        FunctionKind::ClassMethod => "classmethod",
-    }
-}
-
-pub fn params_json(f: &Function) -> Value {
-    Value::Array(
-        f.params
-            .iter()
-            .map(|p| {
-                json!({
-                    "name": p.name,
-                    "shape": serde_json::to_value(p.shape).unwrap_or(json!("unknown")),
-                    "variadic": p.variadic,
-                    "has_default": p.default.is_some() && p.shape == ParamShape::Unknown,
-                })
-            })
-            .collect(),
-    )
 }
 
 /// The harness's reply to a `verify` request (src/verify/harness/verify.py::mode_verify), by
@@ -542,10 +514,9 @@ pub enum VerifyOutcome {
 }
 
 impl Verified {
-    /// The comparison rules as the harness takes them.
-    pub fn compare_request(&self) -> Value {
-        let s = &self.settings;
-        json!({"rtol": s.rtol, "atol": s.atol, "nan_equal": s.nan_equal, "signed_zero": s.signed_zero, "exception_message": s.exception_message})
+    /// The comparison rules it was verified under, as the harness takes them.
+    pub fn compare_rules(&self) -> CompareRules {
+        self.settings.compare_rules()
     }
 }
 
@@ -583,19 +554,18 @@ impl Verifier<'_> {
     ) -> Result<VerifyOutcome> {
         let module_name = self.ws.write_candidate(f, &text)?;
         let s = &self.settings;
-        let mut req = self.ws.base_request("verify", f);
-        let o = req.as_object_mut().unwrap();
-        o.insert("cand_module".into(), json!(module_name));
-        o.insert("captured_file".into(), json!(captured));
-        o.insert("seed".into(), json!(s.seed));
-        o.insert("rtol".into(), json!(s.rtol));
-        o.insert("atol".into(), json!(s.atol));
-        o.insert("nan_equal".into(), json!(s.nan_equal));
-        o.insert("signed_zero".into(), json!(s.signed_zero));
-        o.insert("max_generated".into(), json!(s.max_generated));
-        o.insert("max_captured".into(), json!(s.max_captured));
-        o.insert("min_coverage".into(), json!(s.min_coverage));
-        o.insert("exception_message".into(), json!(s.exception_message));
+        let req = Request::Verify(VerifyRequest {
+            target: self.ws.target(f),
+            compare: s.compare_rules(),
+            cand_module: module_name.clone(),
+            captured_file: captured.map(Path::to_path_buf),
+            seed: s.seed,
+            max_generated: s.max_generated,
+            max_captured: s.max_captured,
+            min_coverage: s.min_coverage,
+            case_limit_s: 3.0,
+            doctest_budget_s: 30.0,
+        });
         let started = Instant::now();
         let out = self.interp.run_harness(&req, &self.ws.spec(s.timeout, true))?;
         let secs = started.elapsed().as_secs_f64();
@@ -692,11 +662,7 @@ impl Verifier<'_> {
         if tests.is_empty() {
             return Ok(None);
         }
-        let mut req = self.ws.base_request("repo_tests", f);
-        let o = req.as_object_mut().unwrap();
-        o.insert("cand_module".into(), json!(cand_module));
-        o.insert("root".into(), json!(self.ws.root));
-        o.insert("tests".into(), json!(tests));
+        let req = Request::RepoTests(RepoTestsRequest { target: self.ws.target(f), cand_module: cand_module.to_string(), root: self.ws.root.clone(), tests: tests.clone() });
         let out = self.interp.run_harness(&req, &self.ws.spec(self.settings.timeout, true))?;
         Ok(match out {
             ScriptOutcome::Reply(v) => match serde_json::from_value::<PytestReply>(v) {
@@ -760,27 +726,17 @@ pub fn capture(interp: &Interpreter, ws: &Workspace, snap: &Snapshot, functions:
     if interp.pytest.is_none() {
         return Ok(Captured { dir, counts: Default::default(), note: "pytest is not installed; no calls captured".into() });
     }
-    let targets: Vec<Value> = functions
+    let targets = functions
         .iter()
-        .map(|f| {
-            json!({
-                "id": capture_id(f),
-                "path": f.path,
-                "name": f.name,
-                "line": f.line,
-                "params": f.params.iter().filter(|p| !p.variadic).map(|p| p.name.clone()).collect::<Vec<_>>(),
-            })
+        .map(|f| CaptureTarget {
+            id: capture_id(f),
+            path: f.path.clone(),
+            name: f.name.clone(),
+            line: f.line,
+            params: f.params.iter().filter(|p| !p.variadic).map(|p| p.name.clone()).collect(),
         })
         .collect();
-    let req = json!({
-        "mode": "capture",
-        "sys_path": ws.sys_path,
-        "root": ws.root,
-        "targets": targets,
-        "max_calls": 12,
-        "out_dir": dir,
-        "test_paths": test_paths,
-    });
+    let req = Request::Capture(CaptureRequest { sys_path: ws.sys_path.clone(), root: ws.root.clone(), targets, max_calls: 12, out_dir: dir.clone(), test_paths });
     let out = interp.run_harness(&req, &ws.spec(timeout, false))?;
     let mut counts = std::collections::BTreeMap::new();
     let note = match out {

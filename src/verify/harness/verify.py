@@ -82,8 +82,8 @@ def mode_verify(req):
         t_phase[0] = now
 
     fn_orig = bound_callable(req["module"], req["qualname"], req["kind"])
-    cmp = Cmp(req["rtol"], req["atol"], req["nan_equal"], req["signed_zero"], req.get("exception_message", False))
-    captured = load_captured(req.get("captured_file"))
+    cmp = Cmp(req["rtol"], req["atol"], req["nan_equal"], req["signed_zero"], req["exception_message"])
+    captured = load_captured(req["captured_file"])
     cases = captured[: req["max_captured"]] + generated_cases(req["params"], req["seed"], req["max_generated"])
     # the original, twice: evidence must be deterministic. An input on which the original itself
     # is too slow (an int driving factorial work, a huge range) is dropped, and said so.
@@ -92,7 +92,7 @@ def mode_verify(req):
     dropped = []
     raised = 0
     cov = LineCoverage(fn_orig)
-    limit = req.get("case_limit_s", 3.0)
+    limit = req["case_limit_s"]
 
     def run_original(case, limit_s, traced):
         if traced:
@@ -148,7 +148,7 @@ def mode_verify(req):
         why = " (the original ran past its time limit on all %d: %s)" % (len(dropped), ", ".join(dropped[:4])) if dropped else ""
         return {"status": "no_inputs", "message": "no inputs could be generated or captured%s" % why}
     coverage = cov.fraction()
-    if coverage < req.get("min_coverage", 0.0):
+    if coverage < req["min_coverage"]:
         return {"status": "low_coverage", "coverage": coverage, "message": "not enough evidence: the inputs ran %.0f%% of the original's lines (lines never run: %s; at least %.0f%% needed)" % (100 * coverage, ", ".join(map(str, cov.missed()[:12])), 100 * req["min_coverage"])}
     if raised == len(usable):
         first = originals[0]
@@ -269,7 +269,7 @@ def run_doctests(req, fn_cand):
     if not tests:
         return {}
     orig = getattr(mod, name)
-    deadline = time.perf_counter() + req.get("doctest_budget_s", 30.0)
+    deadline = time.perf_counter() + req["doctest_budget_s"]
 
     def run(test, fn):
         t = copy.copy(test)
