@@ -59,6 +59,7 @@ fn sixty_line_function() -> (String, Function) {
             p("window", ParamShape::Size),
             p("threshold", ParamShape::Float),
         ],
+        self_attrs: vec![],
         returns_value: true,
         loop_depth: 2,
         score: 1.0,

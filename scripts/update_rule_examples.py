@@ -7,7 +7,8 @@ after changing a rule on purpose, rerun `cargo test --release --test rules` with
 INSTA_UPDATE=always (or `cargo insta review`) and read the snapshot diff before committing.
 The test suite also checks that every example is equivalent to its `before` under the verifier.
 
-rules/examples/<rule>_<x>.py holds one module; its first function is the example. Files named
+rules/examples/<rule>_<x>.py holds one module; its first function is the example (in a module
+with a class and no function, the class's first method that is not special: `Grid.smooth`). Files named
 <rule>_n<k>.py are must-not-fire examples; their first line is `# no_fire: <reason>`.
 <rule>_<x>.kernel.py, where present, is the same function as a kernel over NumPy arrays: the
 LLM proposer's prompts show it as a worked example (tests/llm_kernel_mode.rs verifies it).
@@ -29,7 +30,13 @@ for toml in sorted((root / "rules").glob("AX*.toml")):
         if not ex.name.lower().startswith(code.lower() + "_"):
             continue
         src = ex.read_text()
-        func = re.search(r"^def (\w+)", src, re.M).group(1)
+        top = re.search(r"^def (\w+)", src, re.M)
+        if top:
+            func = top.group(1)
+        else:
+            # a class: its first method that is not special (`Grid.smooth`)
+            cls = re.search(r"^class (\w+)", src, re.M).group(1)
+            func = cls + "." + next(m for m in re.findall(r"^    def (\w+)", src, re.M) if not m.startswith("__"))
         if re.match(r".*_n\d+\.py$", ex.name):
             reason = re.match(r"# no_fire: (.*)", src).group(1)
             out = subprocess.run([str(binary), "rule", code, "--apply", f"{ex}::{func}"], capture_output=True, text=True)

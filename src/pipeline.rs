@@ -229,8 +229,9 @@ pub struct Tried {
 /// Why a function was not tried (or not to the end).
 #[derive(Debug)]
 pub enum SkipReason {
-    /// A method taking `self`: no instances to test it on.
-    Method,
+    /// A method taking `self` that uses it other than by reading attributes (`why`): the
+    /// verifier has no instances to test it on.
+    Method { why: String },
     /// The function itself cannot be verified (not any candidate's fault).
     Unverifiable(Unverifiable),
     /// No proposer had a rewrite; the proposers' own failures, if any.
@@ -240,7 +241,7 @@ pub enum SkipReason {
 impl SkipReason {
     pub fn message(&self) -> String {
         match self {
-            SkipReason::Method => "a method taking `self`: aiaccel cannot build instances to test it yet".into(),
+            SkipReason::Method { why } => format!("a method aiaccel cannot build instances for: {why}"),
             SkipReason::Unverifiable(u) => format!("cannot be verified: {}", u.message()),
             SkipReason::NothingProposed { failures } => {
                 format!("no rule or model proposed a rewrite{}", if failures.is_empty() { String::new() } else { format!(" ({})", failures.join("; ")) })
@@ -307,10 +308,11 @@ impl FunctionOutcome {
 /// nothing. `Err` only when aiaccel itself fails (no Python, unreadable snapshot).
 pub fn process(session: &mut Session, proposers: &mut Proposers, f: &Function, progress: &dyn Reporter) -> Result<FunctionOutcome> {
     let mut tried = Tried::default();
-    if f.kind == FunctionKind::Method {
-        return Ok(FunctionOutcome::Skipped { reason: SkipReason::Method, tried });
-    }
     let src = session.module_source(&f.path)?;
+    if f.kind == FunctionKind::Method && f.self_attrs.is_empty() {
+        let why = crate::discover::method::why_no_instances(&src, f);
+        return Ok(FunctionOutcome::Skipped { reason: SkipReason::Method { why }, tried });
+    }
     let (captured, _) = session.captured_for(f);
     let captured = captured.as_deref();
     let verifier = session.verifier();
@@ -512,8 +514,8 @@ mod tests {
         let r = skipped.report(&f, 3);
         assert_eq!((r.status, r.captured_calls, r.branch), (Status::Skipped, 3, None));
         assert_eq!(r.reason, "no rule or model proposed a rewrite (llm failed: down)");
-        let r = FunctionOutcome::Skipped { reason: SkipReason::Method, tried: Tried::default() }.report(&f, 0);
-        assert_eq!(r.reason, "a method taking `self`: aiaccel cannot build instances to test it yet");
+        let r = FunctionOutcome::Skipped { reason: SkipReason::Method { why: "the method assigns `self.x`".into() }, tried: Tried::default() }.report(&f, 0);
+        assert_eq!(r.reason, "a method aiaccel cannot build instances for: the method assigns `self.x`");
         let tried = Tried { candidates: vec![candidate("diverged", "returned 1.0\n  input: ..."), candidate("not_faster", "1.01x")], evidence: None };
         let r = FunctionOutcome::Rejected { tried }.report(&f, 0);
         assert_eq!(r.status, Status::Rejected);

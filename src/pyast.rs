@@ -364,3 +364,70 @@ pub fn def_lines(src: &str, def: &Stmt) -> Range<usize> {
     let end = line_end(src, range(def).end);
     start..end
 }
+
+/// One replacement of a byte range of a module's text (module offsets); an empty range is an
+/// insertion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub range: std::ops::Range<usize>,
+    pub text: String,
+}
+
+impl Edit {
+    pub fn new(range: std::ops::Range<usize>, text: impl Into<String>) -> Edit {
+        Edit { range, text: text.into() }
+    }
+}
+
+/// `text` (module bytes from offset `base` on) with `edits` applied, or the first two that
+/// overlap. An insertion at the start of a replaced range lands before the replacement, one at
+/// its end after it, so `f(` + `a / b`→`a, b` + `)` compose:
+/// ```text
+/// "x = a / b"  [4..4 "f(", 6..7 ",", 9..9 ")"]  ->  "x = f(a , b)"
+/// ```
+pub fn apply_edits(text: &str, base: usize, edits: &[Edit]) -> Result<String, String> {
+    let mut sorted: Vec<&Edit> = edits.iter().collect();
+    sorted.sort_by_key(|e| (std::cmp::Reverse(e.range.start), std::cmp::Reverse(e.range.end)));
+    for w in sorted.windows(2) {
+        let (later, earlier) = (w[0], w[1]);
+        if earlier.range.end > later.range.start {
+            return Err(format!("two rewrites overlap: {:?} -> {:?} and {:?} -> {:?}", earlier.range, earlier.text, later.range, later.text));
+        }
+    }
+    let mut out = text.to_string();
+    for e in sorted {
+        if e.range.start < base || e.range.end > base + text.len() {
+            return Err(format!("a rewrite of {:?} lies outside the text ({}..{})", e.range, base, base + text.len()));
+        }
+        out.replace_range(e.range.start - base..e.range.end - base, &e.text);
+    }
+    Ok(out)
+}
+
+/// Remove the common leading indentation of all non-blank lines.
+pub fn dedent(text: &str) -> String {
+    // a form feed in the indentation resets Python's column count: what precedes it is no indent
+    fn after_form_feed(l: &str) -> &str {
+        let ws = &l[..l.len() - l.trim_start().len()];
+        ws.rfind('\x0c').map_or(l, |i| &l[i + 1..])
+    }
+    let indent = text
+        .lines()
+        .map(after_form_feed)
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    let mut out = String::with_capacity(text.len());
+    for l in text.lines().map(after_form_feed) {
+        // `indent` counts bytes of Unicode whitespace: a line indented with `\u{a0}` (two bytes)
+        // may have no char boundary there, so cut at the last one before it
+        let mut cut = indent.min(l.len() - l.trim_start().len());
+        while !l.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        out.push_str(&l[cut..]);
+        out.push('\n');
+    }
+    out
+}

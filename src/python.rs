@@ -208,7 +208,7 @@ fn run_process(python: &Path, flags: &[&str], script: &Path, request: &crate::pr
     // A per-run nonce in the reply tag: code under test that prints a forged reply is not believed.
     let nonce = format!("{:016x}", rand_u64());
     let tag = format!("{TAG}{nonce}@@");
-    let sandbox = spec.sandbox.as_ref().map(|sb| serde_json::json!({"write_roots": sb.write_roots, "limits": sb.limits}));
+    let sandbox = spec.sandbox.as_ref().map(|sb| crate::protocol::SandboxSpec { write_roots: &sb.write_roots, limits: &sb.limits });
     let request = serde_json::to_value(crate::protocol::Envelope { request, tag: &tag, sandbox })?;
     let output_cap = spec.sandbox.as_ref().map(|s| s.limits.output_bytes).unwrap_or(64 << 20);
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;

@@ -27,8 +27,12 @@ pub fn run(cfg: CheckConfig, printer: &Printer) -> Result<i32> {
         .replace('\\', "/");
     let src = String::from_utf8(snap.read(&rel)?).with_context(|| format!("{rel} is not UTF-8"))?;
     let f = crate::discover::function_at(&rel, &src, qualname).map_err(|e| anyhow!(e))?;
-    if f.kind == crate::discover::FunctionKind::Method {
-        bail!("{} is a method taking `self`; aiaccel cannot build instances to test it yet\nhint: check a module-level function or a @staticmethod", f.qualname);
+    if f.kind == crate::discover::FunctionKind::Method && f.self_attrs.is_empty() {
+        bail!(
+            "{} is a method aiaccel cannot build instances for: {}\nhint: check a method that only reads attributes of `self`, a module-level function or a @staticmethod",
+            f.qualname,
+            crate::discover::method::why_no_instances(&src, &f)
+        );
     }
     let cand_src = std::fs::read_to_string(&cfg.candidate).with_context(|| format!("reading the candidate {}", cfg.candidate.display()))?;
     let cand = Candidate {

@@ -99,7 +99,7 @@ pub fn run(mut cfg: RewriteConfig, printer: &Printer) -> Result<i32> {
 
     // real inputs from the repo's own tests
     if cfg.session.capture {
-        let targets: Vec<&Function> = functions.iter().filter(|f| !matches!(f.kind, FunctionKind::Method)).collect();
+        let targets: Vec<&Function> = functions.iter().filter(|f| f.kind != FunctionKind::Method || !f.self_attrs.is_empty()).collect();
         let pb = printer.spinner("capturing calls from the repo's tests");
         let c = session.capture(&targets, Duration::from_secs(300))?;
         pb.finish_and_clear();

@@ -5,6 +5,7 @@
 //! global writes. A file that does not parse is a warning; the run goes on with the rest.
 
 mod analyze;
+pub mod method;
 mod types;
 
 pub use types::{Function, FunctionKind, Param, ParamShape};
@@ -121,6 +122,29 @@ pub fn functions_in(path: &str, src: &str) -> Result<(Vec<Function>, Vec<Skipped
     Ok((kept, skipped))
 }
 
+/// The def statement of `f` in a parsed module.
+pub fn find_def<'a>(module: &'a [Stmt], f: &Function) -> Option<&'a ast::StmtFunctionDef> {
+    let mut parts = f.qualname.split('.');
+    let first = parts.next()?;
+    let second = parts.next();
+    for s in module {
+        match (s, second) {
+            (Stmt::FunctionDef(d), None) if d.name.as_str() == first => return Some(d),
+            (Stmt::ClassDef(c), Some(m)) if c.name.as_str() == first => {
+                for s2 in &c.body {
+                    if let Stmt::FunctionDef(d) = s2 {
+                        if d.name.as_str() == m {
+                            return Some(d);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 /// The text of every function of a module, by qualified name (for `rewrite --changed-since`).
 pub fn function_texts(path: &str, src: &str) -> std::collections::BTreeMap<String, String> {
     scan(path, src).map(|all| all.into_iter().map(|(f, _)| (f.qualname, f.source)).collect()).unwrap_or_default()
@@ -159,6 +183,10 @@ fn scan(path: &str, src: &str) -> Result<Vec<(Function, Option<String>)>, String
     // original kept as the fallback; accelerating the fallback again would only churn
     let top_defs: std::collections::BTreeSet<&str> = suite.iter().filter_map(|s| if let Stmt::FunctionDef(d) = s { Some(d.name.as_str()) } else { None }).collect();
     let kept_original = |name: &str| -> Option<String> {
+        if (name.starts_with("_aiaccel_") || name.starts_with("__aiaccel_")) && src.contains(crate::runtime::FILE_PREFIX) {
+            // the plain form of a method, its kernel and its kept original (`method`)
+            return Some(format!("`{name}` was written by an accepted aiaccel rewrite of a method"));
+        }
         let inner = name.strip_prefix('_')?;
         let (public, what) = match (inner.strip_suffix("_py"), inner.strip_suffix("_kernel")) {
             (Some(p), _) => (p, "the original of `{}`, kept by an accepted aiaccel rewrite as its fallback"),
@@ -386,6 +414,10 @@ fn consider(ctx: &ModuleCtx<'_>, stmt: &Stmt, def: &ast::StmtFunctionDef, class:
         source: def_line.to_string(),
         range,
         indent,
+        self_attrs: match (kind, class) {
+            (FunctionKind::Method, Some(c)) => self_attrs(src, def, c),
+            _ => vec![],
+        },
         params,
         returns_value: facts.returns_value,
         loop_depth: facts.loop_depth,
@@ -396,6 +428,20 @@ fn consider(ctx: &ModuleCtx<'_>, stmt: &Stmt, def: &ast::StmtFunctionDef, class:
         apply_inherited(&mut function, h);
     }
     (function, skip_reason)
+}
+
+/// The attributes a method reads from `self`, shaped by their use in its plain form (where it
+/// has one).
+fn self_attrs(src: &str, def: &ast::StmtFunctionDef, class: &str) -> Vec<Param> {
+    let Ok(form) = method::plain_form(src, def, class) else { return vec![] };
+    let Ok(suite) = pyast::parse_module(&form.text, "<plain form>") else { return vec![] };
+    let Some(Stmt::FunctionDef(plain)) = suite.first() else { return vec![] };
+    let mut params = analyze::params(&form.text, plain, false);
+    params.truncate(form.attrs.len());
+    for (p, (attr, _)) in params.iter_mut().zip(&form.attrs) {
+        p.name = attr.clone();
+    }
+    params
 }
 
 /// `CACHE[k] = v` or `STATE.append(x)` where the name is module-level and not a local.

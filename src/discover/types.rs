@@ -72,6 +72,10 @@ pub struct Function {
     /// The function's text (the bytes of `range`).
     pub source: String,
     pub params: Vec<Param>,
+    /// A method's attributes of `self` with their shapes, where it uses `self` only to read
+    /// them (`method::plain_form`): the verifier builds instances from these. Empty otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub self_attrs: Vec<Param>,
     /// Has a `return <value>` statement.
     pub returns_value: bool,
     /// Loop nesting depth (1 = a single loop).

@@ -734,6 +734,7 @@ pub fn capture(interp: &Interpreter, ws: &Workspace, snap: &Snapshot, functions:
             name: f.name.clone(),
             line: f.line,
             params: f.params.iter().filter(|p| !p.variadic).map(|p| p.name.clone()).collect(),
+            method: f.kind == crate::discover::FunctionKind::Method && !f.self_attrs.is_empty(),
         })
         .collect();
     let req = Request::Capture(CaptureRequest { sys_path: ws.sys_path.clone(), root: ws.root.clone(), targets, max_calls: 12, out_dir: dir.clone(), test_paths });

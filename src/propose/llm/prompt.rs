@@ -487,6 +487,7 @@ def moving_average(xs, w):\n    out = []\n    for i in range(len(xs) - w + 1):\n
                 Param { name: "xs".into(), annotation: None, default: None, shape: ParamShape::FloatList, variadic: false },
                 Param { name: "w".into(), annotation: None, default: None, shape: ParamShape::Size, variadic: false },
             ],
+            self_attrs: vec![],
             returns_value: true,
             loop_depth: 1,
             score: 1.0,

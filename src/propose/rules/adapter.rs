@@ -148,7 +148,8 @@ fn float_stored_bases(body: &[Stmt]) -> BTreeSet<String> {
     out
 }
 
-/// `row = grid[i]`: `row` is a row of `grid`, and a store into `row[j]` mutates `grid`.
+/// `row = grid[i]`: `row` is a row of `grid`, and a store into `row[j]` mutates `grid`; so does
+/// a store into `c[i][j]` after `c = grid` (the same object under another name).
 ///
 /// ```python
 /// def relax(dist):
@@ -159,11 +160,14 @@ pub fn row_aliases(body: &[Stmt]) -> std::collections::BTreeMap<String, String> 
     let mut m = std::collections::BTreeMap::new();
     pyast::walk_stmts(body, &mut |s| {
         if let Stmt::Assign(a) = s {
-            if let ([Expr::Name(t)], Expr::Subscript(_)) = (a.targets.as_slice(), a.value.as_ref()) {
-                if let Some(b) = subscript_base(&a.value) {
-                    if b != t.id.as_str() {
-                        m.insert(t.id.to_string(), b.to_string());
-                    }
+            let base = match (a.targets.as_slice(), a.value.as_ref()) {
+                ([Expr::Name(_)], Expr::Subscript(_)) => subscript_base(&a.value),
+                ([Expr::Name(_)], Expr::Name(v)) => Some(v.id.as_str()),
+                _ => None,
+            };
+            if let (Some(b), [Expr::Name(t)]) = (base, a.targets.as_slice()) {
+                if b != t.id.as_str() {
+                    m.insert(t.id.to_string(), b.to_string());
                 }
             }
         }

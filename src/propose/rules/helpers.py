@@ -153,3 +153,42 @@ def _aiaccel_back(r):
     if isinstance(r, _aiaccel_np.generic):
         return r.item()
     return r
+
+
+def _aiaccel_fields(obj, names):
+    """The values of `obj`'s attributes `names` when each is plain data that reading once gives
+    the same as reading at each use (a method's plain form reads them once): an instance
+    attribute, a `__slots__` member or a class attribute that is no descriptor, on a class that
+    does not customise attribute access. Otherwise None, and the method runs its original body:
+    a property, a method, a descriptor, `__getattribute__`, a missing attribute."""
+    t = type(obj)
+    if t.__getattribute__ is not object.__getattribute__:
+        return None
+    d = getattr(obj, "__dict__", None)
+    out = []
+    for n in names:
+        c = None
+        for k in t.__mro__:
+            if n in k.__dict__:
+                c = k.__dict__[n]
+                break
+        else:
+            if d is not None and n in d:
+                out.append(d[n])
+                continue
+            return None
+        ct = type(c)
+        if ct.__name__ == "member_descriptor" and ct.__module__ == "builtins":
+            try:
+                out.append(c.__get__(obj, t))  # a __slots__ member
+            except AttributeError:
+                return None
+        elif hasattr(ct, "__set__") or hasattr(ct, "__delete__"):
+            return None  # a property or another data descriptor: it wins over the instance
+        elif d is not None and n in d:
+            out.append(d[n])
+        elif hasattr(ct, "__get__"):
+            return None  # a method, a staticmethod, a non-data descriptor
+        else:
+            out.append(c)
+    return out

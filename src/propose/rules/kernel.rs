@@ -40,9 +40,35 @@ pub struct KernelOptions {
 
 /// Build the candidate source, or say why the rule does not apply.
 pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &KernelOptions) -> Result<String, String> {
-    if matches!(f.kind, crate::discover::FunctionKind::Method | crate::discover::FunctionKind::ClassMethod) {
-        return Err("methods need an instance; only functions and static methods are compiled".into());
+    let text = match f.kind {
+        crate::discover::FunctionKind::ClassMethod => return Err("class methods are not compiled (their first argument is the class)".into()),
+        crate::discover::FunctionKind::Method => build_method(f, module_src, def, opts)?,
+        _ => build_plain(f, module_src, def, opts)?,
+    };
+    // the helpers come from the shared runtime modules (`runtime`), imported by name
+    Ok(adapter::script_safe_cache(adapter::runs_as_script(module_src), crate::runtime::with_imports(&text)))
+}
+
+/// A method through its plain form (`discover::method`): the plain function compiled as any
+/// function is, the original body kept at module level, and the method a stub that calls the
+/// one or the other.
+fn build_method(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &KernelOptions) -> Result<String, String> {
+    if opts.parallel {
+        return Err("methods are compiled by AX001 only: the race audit does not run on instances".into());
     }
+    let class = f.qualname.rsplit_once('.').map(|(c, _)| c.replace('.', "_")).unwrap_or_default();
+    let form = crate::discover::method::plain_form(module_src, def, &class)?;
+    let sep = if module_src.ends_with('\n') { "\n\n" } else { "\n\n\n" };
+    let plain_module = format!("{module_src}{sep}{}", form.text);
+    let plain = crate::discover::function_at(&f.path, &plain_module, &form.name)?;
+    let suite = pyast::parse_module(&plain_module, &f.path)?;
+    let Some(Stmt::FunctionDef(plain_def)) = suite.last() else { return Err("internal error: the plain form is not a function".into()) };
+    let compiled = build_plain(&plain, &plain_module, plain_def, opts)?;
+    Ok(format!("{compiled}\n\n{}\n\n{}", form.original.trim_end(), form.stub()))
+}
+
+/// The rewrite of a function (or static method) before its runtime imports.
+fn build_plain(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &KernelOptions) -> Result<String, String> {
     // (a module that does not parse has no helpers or state to take along)
     let module = pyast::parse_module(module_src, &f.path).unwrap_or_default();
     let helpers = module_helpers(f, def, module_src, &module)?;
@@ -356,12 +382,10 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
 
     let original = adapter::original_renamed(f, def, module_src, &pyname);
     let push = if appends.is_empty() { "" } else { PUSH };
-    // the helpers come from the shared runtime modules (`runtime`), imported by name. The
-    // renamed original comes last: its body then ends the rewrite exactly as the function
+    // The renamed original comes last: its body then ends the rewrite exactly as the function
     // ended, so the diff is one hunk at the `def` line, and branches rewriting neighbouring
     // functions of one module merge without touching each other's lines
-    let text = crate::runtime::with_imports(&format!("{push}{domain}{helper_text}{kernel}\n\n{adapter_fn}\n\n{original}"));
-    Ok(adapter::script_safe_cache(adapter::runs_as_script(module_src), text))
+    Ok(format!("{push}{domain}{helper_text}{kernel}\n\n{adapter_fn}\n\n{original}"))
 }
 
 fn division_helper(op: &ast::Operator) -> Option<&'static str> {

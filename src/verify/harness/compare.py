@@ -159,7 +159,7 @@ class Cmp:
                 if d:
                     return d
             return None
-        if ta is dict:
+        if ta is dict or ta is InstanceState:
             if list(a.keys()) != list(b.keys()):
                 return "%s: keys %s vs %s" % (path, short_repr(list(a.keys()), 80), short_repr(list(b.keys()), 80))
             for k in a:
@@ -349,6 +349,9 @@ def shape_of(x, depth=0):
         return "%s[%d]%s" % (t.__name__, len(x), "" if inner == "?" else " of " + inner) if depth < 2 else "%s[%d]" % (t.__name__, len(x))
     if t.__module__ == "numpy" and t.__name__ == "ndarray":
         return "ndarray%s %s" % (list(x.shape), x.dtype)
+    if t is InstanceState:
+        # a generated instance of a method's class: its attributes' shapes
+        return "self(%s)" % ", ".join("%s: %s" % (k, shape_of(v, 1)) for k, v in list(x.items())[:4])
     return t.__name__
 
 

@@ -269,15 +269,28 @@ def gen_args(params, n, variant, profile, gen):
             variant_here = "random"
         else:
             variant_here = variant
+        if shape == "instance":
+            # a method's instance: its attributes, each of its own shape
+            args.append(InstanceState((a["name"], gen.value(a["shape"], nn, mm, variant_here)) for a in p.get("attrs", [])))
+            continue
         args.append(gen.value(shape, nn, mm, variant_here))
     return args
 
 
+def flat_params(params):
+    """The parameters with a method's instance replaced by its attributes: the shapes the
+    inputs are planned for."""
+    out = []
+    for p in params:
+        out.extend(p.get("attrs", [])) if p["shape"] == "instance" else out.append(p)
+    return out
+
+
 def generated_cases(params, seed, max_cases):
-    shapes = {p["shape"] for p in params}
+    shapes = {p["shape"] for p in flat_params(params)}
     has_float = bool(shapes & (FLOAT_SHAPES | {"unknown"}))
     has_int = bool(shapes & {"int_list", "int_matrix", "int"})
-    containers = sum(1 for p in params if p["shape"].endswith(("_list", "_matrix")) or p["shape"] in ("float_cube",) + ARRAY_SHAPES)
+    containers = sum(1 for p in flat_params(params) if p["shape"].endswith(("_list", "_matrix")) or p["shape"] in ("float_cube",) + ARRAY_SHAPES)
     plan = [(0, "random"), (1, "random"), (2, "random"), (3, "random"), (5, "random"), (8, "random"),
             (13, "random"), (4, "zeros"), (6, "negative"), (7, "positive"), (24, "random"), (40, "random")]
     if has_float:
@@ -324,7 +337,7 @@ def generated_cases(params, seed, max_cases):
 
 def growth_ladder(params):
     """Sizes past the small generated ones, where counts, sums, products and tables grow."""
-    shapes = {p["shape"] for p in params}
+    shapes = {p["shape"] for p in flat_params(params)}
     if shapes & {"float_cube", "array3"}:
         return [6, 12, 24]
     if shapes & {"float_matrix", "int_matrix", "array2"}:

@@ -14,11 +14,40 @@ def resolve(module_name, qualname):
     return mod, owner, obj
 
 
+class InstanceState(dict):
+    """The attributes of the instance a method runs on, as the first argument of a case: each
+    call makes its own instance of the method's class (the original's or the candidate's copy of
+    it) from them, and after the call they hold the instance's attributes again, so the
+    comparison of the arguments after the call compares the instance's state."""
+
+
 def bound_callable(module_name, qualname, kind):
-    """Return a plain callable for the function. Methods need an instance: not supported here."""
+    """A plain callable for the function. A method's takes, in the place of `self`, an
+    InstanceState (or a captured instance, whose attributes are taken and written back)."""
     mod, owner, fn = resolve(module_name, qualname)
-    if kind == "method":
-        raise RuntimeError("method needs an instance of its class; aiaccel cannot build one yet")
-    return fn
+    if kind != "method":
+        return fn
+    cls = owner
+
+    def on_instance(state, *args, **kwargs):
+        given = state
+        if not isinstance(state, InstanceState):
+            state = InstanceState(_fields(state))
+        inst = cls.__new__(cls)
+        for k, v in state.items():
+            object.__setattr__(inst, k, v)
+        try:
+            return fn(inst, *args, **kwargs)
+        finally:
+            after = _fields(inst)
+            if given is state:
+                state.clear()
+                state.update(after)
+            else:
+                for k, v in after.items():
+                    object.__setattr__(given, k, v)
+
+    on_instance.__wrapped__ = fn
+    return on_instance
 
 

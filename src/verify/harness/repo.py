@@ -23,11 +23,18 @@ def mode_repo_tests(req):
     (the module attribute is swapped before any test module imports it)."""
     import importlib
 
+    import inspect
+
     mod = importlib.import_module(req["module"])
-    fn_cand = bound_callable(req["cand_module"], req["qualname"], req["kind"])
     if "." in req["qualname"]:
-        return {"status": "ok", "skipped": "methods are not swapped in for repo tests"}
-    setattr(mod, req["qualname"], fn_cand)
+        # a method: the candidate class's own attribute (a function, a staticmethod object) goes
+        # into the original class, where the tests' instances find it
+        owner_path, name = req["qualname"].rsplit(".", 1)
+        _, _, orig_cls = resolve(req["module"], owner_path)
+        _, _, cand_cls = resolve(req["cand_module"], owner_path)
+        setattr(orig_cls, name, inspect.getattr_static(cand_cls, name))
+    else:
+        setattr(mod, req["qualname"], bound_callable(req["cand_module"], req["qualname"], req["kind"]))
     try:
         import pytest
     except Exception:
@@ -76,7 +83,8 @@ def mode_capture(req):
         calls = store[t["id"]]
         try:
             loc = frame.f_locals
-            args = tuple(loc[p] for p in t["params"] if p in loc)
+            names = ([frame.f_code.co_varnames[0]] if t["method"] and frame.f_code.co_argcount else []) + t["params"]
+            args = tuple(loc[p] for p in names if p in loc)
             blob = pickle.dumps(copy.deepcopy((args, {})))
         except Exception:
             return

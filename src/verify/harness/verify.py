@@ -12,7 +12,7 @@ class LineCoverage:
         self.codes = set()
         self.lines = set()
         self.hit = set()
-        code = getattr(fn, "__code__", None)
+        code = getattr(getattr(fn, "__wrapped__", fn), "__code__", None)
         stack = [code] if code is not None else []
         while stack:
             c = stack.pop()
