@@ -178,6 +178,23 @@ pub struct MergeReportsArgs {
     pub reports: Vec<PathBuf>,
 }
 
+/// `90s`, `10m`, `1h`, or plain seconds.
+fn parse_budget(v: &str) -> Result<std::time::Duration, String> {
+    let v = v.trim();
+    let (num, unit) = v.split_at(v.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(v.len()));
+    let n: f64 = num.parse().map_err(|_| format!("{v:?} is not a time such as 90s, 10m or 1h"))?;
+    let secs = match unit {
+        "" | "s" => n,
+        "m" | "min" => n * 60.0,
+        "h" => n * 3600.0,
+        _ => return Err(format!("{v:?}: the unit is s, m or h (90s, 10m, 1h)")),
+    };
+    if !(secs.is_finite() && secs > 0.0) {
+        return Err(format!("{v:?}: the budget must be more than 0"));
+    }
+    Ok(std::time::Duration::from_secs_f64(secs))
+}
+
 /// The local code model's flags, shared by `rewrite` and `eval`.
 #[derive(Args, Debug, Clone, Serialize)]
 pub struct LlmArgs {
@@ -193,6 +210,12 @@ pub struct LlmArgs {
     /// per candidate.
     #[arg(long, default_value_t = 5)]
     pub llm_functions: usize,
+    /// The time the model may take in all, generation and verifying what it proposes (`90s`,
+    /// `10m`, `1h`); functions are asked in rank order until it is spent. `--llm-functions`
+    /// stays a cap. Functions where a model rewrite cannot win (the rules' compiled kernel ran
+    /// and still lost to the list conversion) are not asked at all; the report says why.
+    #[arg(long, value_parser = parse_budget)]
+    pub llm_budget: Option<std::time::Duration>,
     /// The model writes whole functions, not kernels wrapped by aiaccel's adapter (kernel mode
     /// is the default wherever the adapter applies: list and number parameters).
     #[arg(long)]
@@ -541,10 +564,22 @@ mod tests {
     }
 
     #[test]
+    fn llm_budget_reads_seconds_minutes_and_hours() {
+        use std::time::Duration;
+        assert_eq!(super::parse_budget("90s"), Ok(Duration::from_secs(90)));
+        assert_eq!(super::parse_budget("10m"), Ok(Duration::from_secs(600)));
+        assert_eq!(super::parse_budget("1.5h"), Ok(Duration::from_secs(5400)));
+        assert_eq!(super::parse_budget("45"), Ok(Duration::from_secs(45)));
+        assert!(super::parse_budget("10d").unwrap_err().contains("unit"));
+        assert!(super::parse_budget("0m").is_err() && super::parse_budget("soon").is_err());
+    }
+
+    #[test]
     fn every_flag_that_changes_results_changes_the_journal_key() {
         let base = key(&[]);
         for flags in [
             &["--llm-samples", "2"][..],
+            &["--llm-budget", "10m"],
             &["--llm-whole-function"],
             &["--llm-model", "other"],
             &["--llm-url", "http://localhost:1/v1"],

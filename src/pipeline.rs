@@ -167,11 +167,21 @@ pub struct Proposers {
     list: Vec<Box<dyn Proposer>>,
     /// Functions a fallback proposer (the model) may still be asked about.
     fallback_budget: usize,
+    /// The time the fallback proposers may take in all (generation and the verification of
+    /// what they propose), where limited (`--llm-budget`).
+    fallback_time: Option<Duration>,
+    fallback_spent: Duration,
 }
 
 impl Proposers {
     pub fn new(list: Vec<Box<dyn Proposer>>, fallback_budget: usize) -> Proposers {
-        Proposers { list, fallback_budget }
+        Proposers { list, fallback_budget, fallback_time: None, fallback_spent: Duration::ZERO }
+    }
+
+    /// Limit the time the fallback proposers take in all.
+    pub fn with_fallback_time(mut self, limit: Option<Duration>) -> Proposers {
+        self.fallback_time = limit;
+        self
     }
 
     pub fn push(&mut self, p: Box<dyn Proposer>) {
@@ -224,6 +234,8 @@ impl Reporter for BarReporter<'_> {
 pub struct Tried {
     pub candidates: Vec<CandidateReport>,
     pub evidence: Option<Evidence>,
+    /// Why a fallback proposer (the model) was not asked (`model_triage`, or its budget).
+    pub model_not_asked: Option<String>,
 }
 
 /// Why a function was not tried (or not to the end).
@@ -283,6 +295,7 @@ impl FunctionOutcome {
             captured_calls,
             candidates: tried.candidates.clone(),
             evidence: tried.evidence.clone(),
+            model_not_asked: tried.model_not_asked.clone(),
         };
         match self {
             FunctionOutcome::Accepted { best, .. } => {
@@ -322,9 +335,21 @@ pub fn process(session: &mut Session, proposers: &mut Proposers, f: &Function, p
     let mut proposed = 0usize;
     let mut accepted: Vec<Box<Accepted>> = Vec::new();
     for p in proposers.list.iter_mut() {
+        let fallback_started = Instant::now();
         if p.only_as_fallback() {
-            if !accepted.is_empty() || proposers.fallback_budget == 0 {
-                continue; // a rule already made it faster (the model is for what rules cannot do), or no budget left
+            if !accepted.is_empty() {
+                continue; // a rule already made it faster: the model is for what rules cannot do
+            }
+            let why = model_triage(&tried.candidates).or_else(|| {
+                if proposers.fallback_budget == 0 {
+                    Some("the model was asked about as many functions as --llm-functions allows".to_string())
+                } else {
+                    proposers.fallback_time.filter(|t| proposers.fallback_spent >= *t).map(|t| format!("the model's time budget (--llm-budget {}) is spent", fmt_duration(t)))
+                }
+            });
+            if let Some(why) = why {
+                tried.model_not_asked = Some(why);
+                continue;
             }
             proposers.fallback_budget -= 1;
         }
@@ -428,6 +453,9 @@ pub fn process(session: &mut Session, proposers: &mut Proposers, f: &Function, p
                 }
             }
         }
+        if p.only_as_fallback() {
+            proposers.fallback_spent += fallback_started.elapsed();
+        }
     }
     if proposed == 0 {
         return Ok(FunctionOutcome::Skipped { reason: SkipReason::NothingProposed { failures }, tried });
@@ -445,6 +473,35 @@ pub fn process(session: &mut Session, proposers: &mut Proposers, f: &Function, p
         Some(best) => FunctionOutcome::Accepted { best, tried },
         None => FunctionOutcome::Rejected { tried },
     })
+}
+
+/// Why asking the model about a function cannot pay off, from what the rules found, or None.
+/// A rule's Numba kernel that was equivalent and still not faster means the list conversion at
+/// the function's boundary costs about what the whole original does (the compiled loop itself
+/// takes next to nothing), and a model's kernel goes through the same adapter, as a whole
+/// function it converts the same lists: no rewrite with the same signature can win there.
+///
+/// A rule that did not fire, whose kernel did not compile (repair is what the model is for),
+/// or that diverged leaves the model its chance; so does a ratio near 1.0 (0.9-1.1x), which
+/// may mean that the adapter's guards sent every call to the original (a parameter planned with
+/// the wrong shape), not that the kernel ran and lost.
+pub fn model_triage(tried: &[CandidateReport]) -> Option<String> {
+    let bound = tried.iter().find(|c| c.origin == "rule:AX001" && c.verdict == "not_faster" && c.speedup.is_some_and(|x| !(0.9..=1.1).contains(&x)))?;
+    let at = bound.speedup.map(|x| format!(" at {x:.2}x")).unwrap_or_default();
+    Some(format!(
+        "no win possible: the rules' compiled kernel was equivalent and still not faster{at}, so converting the arguments costs about what the original takes, and a model's rewrite pays that too"
+    ))
+}
+
+fn fmt_duration(d: Duration) -> String {
+    let s = d.as_secs();
+    if s % 3600 == 0 && s > 0 {
+        format!("{}h", s / 3600)
+    } else if s % 60 == 0 && s > 0 {
+        format!("{}m", s / 60)
+    } else {
+        format!("{s}s")
+    }
 }
 
 /// The report of a candidate that was not verified, and why.
@@ -475,6 +532,24 @@ mod tests {
 
     fn candidate(verdict: &str, message: &str) -> CandidateReport {
         CandidateReport { origin: "rule:AX001".into(), label: "numba-njit-adapter".into(), verdict: verdict.into(), message: Some(message.into()), speedup: None, timing: None, verify_s: 0.0, bench_s: 0.0 }
+    }
+
+    #[test]
+    fn the_model_is_not_asked_where_the_rules_kernel_ran_and_lost_to_the_conversion() {
+        let with = |verdict: &str, speedup: Option<f64>| CandidateReport { speedup, ..candidate(verdict, "") };
+        // the compiled kernel ran and still lost: conversion-bound, no model rewrite can win
+        let why = super::model_triage(&[with("not_faster", Some(0.62))]).unwrap();
+        assert!(why.contains("no win possible") && why.contains("0.62x"), "{why}");
+        assert!(super::model_triage(&[with("not_faster", Some(1.15))]).is_some());
+        // near 1.0x the guards may have sent every call to the original: the model may do better
+        assert_eq!(super::model_triage(&[with("not_faster", Some(0.97))]), None);
+        // a kernel that did not compile, diverged, or no rule at all: the model's chance
+        assert_eq!(super::model_triage(&[with("crashed", None)]), None);
+        assert_eq!(super::model_triage(&[with("diverged", None)]), None);
+        assert_eq!(super::model_triage(&[]), None);
+        // only the Numba adapter's kernel says the conversion is the bound
+        let ax010 = CandidateReport { origin: "rule:AX010".into(), ..with("not_faster", Some(0.5)) };
+        assert_eq!(super::model_triage(&[ax010]), None);
     }
 
     /// The `--json` report fields are a public interface: status and reason as before the split.
@@ -516,7 +591,7 @@ mod tests {
         assert_eq!(r.reason, "no rule or model proposed a rewrite (llm failed: down)");
         let r = FunctionOutcome::Skipped { reason: SkipReason::Method { why: "the method assigns `self.x`".into() }, tried: Tried::default() }.report(&f, 0);
         assert_eq!(r.reason, "a method aiaccel cannot build instances for: the method assigns `self.x`");
-        let tried = Tried { candidates: vec![candidate("diverged", "returned 1.0\n  input: ..."), candidate("not_faster", "1.01x")], evidence: None };
+        let tried = Tried { candidates: vec![candidate("diverged", "returned 1.0\n  input: ..."), candidate("not_faster", "1.01x")], evidence: None, model_not_asked: None };
         let r = FunctionOutcome::Rejected { tried }.report(&f, 0);
         assert_eq!(r.status, Status::Rejected);
         assert_eq!(r.candidates.len(), 2);

@@ -2,6 +2,7 @@
 //! candidate's verdict and speedup, and a summary. `--json` prints it on stdout; people get the
 //! human summary on stderr. Also renders the commit message of an accepted rewrite.
 
+use std::collections::BTreeMap;
 use crate::bench::{Accepted, Timing};
 use crate::discover::Function;
 use crate::verify::Evidence;
@@ -44,6 +45,10 @@ pub struct FunctionReport {
     pub candidates: Vec<CandidateReport>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evidence: Option<Evidence>,
+    /// Why the local model was not asked about this function, where it was not (the triage
+    /// before generation: a win is not possible, or the model's budget is spent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_not_asked: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
@@ -157,6 +162,17 @@ impl Report {
                 n("accepted_draft_tokens"),
                 n("model_seconds")
             ));
+        }
+        // the model's triage: the functions it was not asked about, and why (first reason)
+        let not_asked: Vec<&FunctionReport> = self.functions.iter().filter(|f| f.model_not_asked.is_some()).collect();
+        if !not_asked.is_empty() && !s.proposers.is_empty() {
+            let mut why: BTreeMap<&str, usize> = BTreeMap::new();
+            for f in &not_asked {
+                let w = f.model_not_asked.as_deref().unwrap_or("");
+                *why.entry(w.split(':').next().unwrap_or(w)).or_default() += 1;
+            }
+            let parts: Vec<String> = why.iter().map(|(w, n)| format!("{n} {w}")).collect();
+            out.push_str(&format!("model not asked about {} functions the rules did not accelerate: {}\n", not_asked.len(), parts.join(", ")));
         }
         if !s.branches.is_empty() {
             out.push_str("branches (nothing in your worktree changed; review them with `aiaccel review`, `aiaccel review show BRANCH`, `aiaccel pr BRANCH`):\n");

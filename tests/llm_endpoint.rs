@@ -71,6 +71,39 @@ fn endpoint_answers_are_extracted_verified_and_reported() {
     assert!(gens >= 1 && summary.contains(&format!("{} prompt tokens", 321 * gens)) && summary.contains(&format!("{} generated", 45 * gens)), "{summary}");
 }
 
+/// Issue #14, triage: where the rules' compiled kernel ran, was equivalent and still lost to the
+/// list conversion, no model rewrite can win: the model is not asked, and the report says why.
+/// Where no rule applies (text scanning), it is asked.
+#[test]
+fn the_model_is_not_asked_where_no_win_is_possible() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let s2 = seen.clone();
+    std::thread::spawn(move || serve(listener, s2, 16));
+    // one O(n) pass that returns a new list: converting in and out costs what the loop does
+    let bound = "def shifted(xs, k):\n    out = []\n    for x in xs:\n        out.append(x + k)\n    return out\n";
+    let repo = common::repo(&[("text.py", MODULE.as_bytes()), ("lists.py", bound.as_bytes())]);
+    let url = format!("http://127.0.0.1:{port}/v1");
+    let out = common::aiaccel(&repo.root, &["rewrite", ".", "--no-capture", "--dry-run", "--json", "--llm-url", &url, "--llm-model", "fake-coder"]);
+    let err = common::stderr(&out);
+    assert!(out.status.success(), "{err}");
+    let report: serde_json::Value = serde_json::from_str(&common::stdout(&out)).unwrap();
+    let by = |q: &str| report["functions"].as_array().unwrap().iter().find(|f| f["function"] == q).cloned().unwrap();
+    let shifted = by("shifted");
+    let ax001 = shifted["candidates"].as_array().unwrap().iter().find(|c| c["origin"] == "rule:AX001").cloned().unwrap_or_default();
+    // (the conversion in and out costs more than the loop: the kernel runs and loses)
+    assert!(ax001["verdict"] == "not_faster" && ax001["speedup"].as_f64().is_some_and(|x| x < 0.9), "AX001 on shifted: {ax001}");
+    assert!(shifted["model_not_asked"].as_str().is_some_and(|w| w.starts_with("no win possible")), "{shifted}");
+    assert!(!shifted["candidates"].to_string().contains("llm:"), "{shifted}");
+    assert!(err.contains("model not asked about 1 functions"), "{err}");
+    let requests = seen.lock().unwrap().clone();
+    assert!(requests.iter().all(|r| !r.contains("def shifted")), "the model was asked about shifted");
+    // text scanning has no rule: the model is asked
+    assert!(requests.iter().any(|r| r.contains("def count_vowels")), "the model was not asked about count_vowels:\n{err}");
+    assert!(by("count_vowels")["model_not_asked"].is_null());
+}
+
 #[test]
 fn an_unreachable_endpoint_is_a_warning_and_rules_go_on() {
     // a port nobody listens on

@@ -77,6 +77,7 @@ pub fn run(mut cfg: RewriteConfig, printer: &Printer) -> Result<i32> {
             captured_calls: 0,
             candidates: vec![],
             evidence: None,
+            model_not_asked: None,
         });
     }
     printer.step(format!(
@@ -108,7 +109,7 @@ pub fn run(mut cfg: RewriteConfig, printer: &Printer) -> Result<i32> {
     }
     report.summary.capture = session.captured.as_ref().map(|c| c.note.clone()).unwrap_or_else(|| "disabled (--no-capture)".into());
 
-    let mut proposers = Proposers::new(vec![Box::new(RuleEngine::new())], cfg.llm.llm_functions);
+    let mut proposers = Proposers::new(vec![Box::new(RuleEngine::new())], cfg.llm.llm_functions).with_fallback_time(cfg.llm.llm_budget);
     if !cfg.llm.no_llm {
         match pipeline::model_proposer(&cfg.llm, printer) {
             Ok(Some(p)) => proposers.push(p),

@@ -299,7 +299,7 @@ pub fn run(opts: &EvalConfig, printer: &Printer) -> Result<EvalReport> {
             _ => unreachable!(),
         };
         // the model's budget: the first N functions (in corpus order) it is asked about
-        let mut proposers = Proposers::new(proposers, opts.llm.llm_functions);
+        let mut proposers = Proposers::new(proposers, opts.llm.llm_functions).with_fallback_time(opts.llm.llm_budget);
         let progress = BarReporter { bar: &pb, printer };
         for (spec, target) in &targets {
             pb.set_message(format!("{config}: {}", spec.name));
