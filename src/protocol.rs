@@ -120,8 +120,10 @@ pub struct CompareRules {
     pub exception_message: bool,
 }
 
+/// What verify and bench share: the original, the candidate module, the comparison rules,
+/// the captured calls and the inputs' seed.
 #[derive(Debug, Serialize)]
-pub struct VerifyRequest {
+pub struct CandidateRun {
     #[serde(flatten)]
     pub target: Target,
     #[serde(flatten)]
@@ -129,6 +131,12 @@ pub struct VerifyRequest {
     pub cand_module: String,
     pub captured_file: Option<PathBuf>,
     pub seed: u64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct VerifyRequest {
+    #[serde(flatten)]
+    pub run: CandidateRun,
     pub max_generated: usize,
     pub max_captured: usize,
     pub min_coverage: f64,
@@ -141,12 +149,7 @@ pub struct VerifyRequest {
 #[derive(Debug, Serialize)]
 pub struct BenchRequest {
     #[serde(flatten)]
-    pub target: Target,
-    #[serde(flatten)]
-    pub compare: CompareRules,
-    pub cand_module: String,
-    pub captured_file: Option<PathBuf>,
-    pub seed: u64,
+    pub run: CandidateRun,
     /// The original should take about this long per call at the largest size.
     pub target_s: f64,
     pub rounds: usize,
@@ -247,6 +250,10 @@ mod tests {
         CompareRules { rtol: 1e-9, atol: 0.0, nan_equal: true, signed_zero: false, exception_message: false }
     }
 
+    fn run() -> CandidateRun {
+        CandidateRun { target: target(), compare: compare(), cand_module: "c".into(), captured_file: None, seed: 1 }
+    }
+
     fn keys(r: &Request) -> BTreeSet<String> {
         let limits = crate::python::Limits::default();
         let env = Envelope { request: r, tag: "t", sandbox: Some(SandboxSpec { write_roots: &[], limits: &limits }) };
@@ -279,11 +286,7 @@ mod tests {
         let cases: Vec<(Request, Vec<&str>)> = vec![
             (
                 Request::Verify(VerifyRequest {
-                    target: target(),
-                    compare: compare(),
-                    cand_module: "c".into(),
-                    captured_file: None,
-                    seed: 1,
+                    run: run(),
                     max_generated: 1,
                     max_captured: 1,
                     min_coverage: 0.0,
@@ -294,11 +297,7 @@ mod tests {
             ),
             (
                 Request::Bench(BenchRequest {
-                    target: target(),
-                    compare: compare(),
-                    cand_module: "c".into(),
-                    captured_file: None,
-                    seed: 1,
+                    run: run(),
                     target_s: 0.1,
                     rounds: 3,
                     max_n: 8,

@@ -40,13 +40,19 @@ fn serve(listener: TcpListener, seen: Arc<Mutex<Vec<String>>>, max: usize) {
     }
 }
 
-#[test]
-fn endpoint_answers_are_extracted_verified_and_reported() {
+/// A fake endpoint on 127.0.0.1 answering up to `max` requests: its port and what it was sent.
+fn fake_server(max: usize) -> (u16, Arc<Mutex<Vec<String>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let seen = Arc::new(Mutex::new(Vec::new()));
     let s2 = seen.clone();
-    std::thread::spawn(move || serve(listener, s2, 16));
+    std::thread::spawn(move || serve(listener, s2, max));
+    (port, seen)
+}
+
+#[test]
+fn endpoint_answers_are_extracted_verified_and_reported() {
+    let (port, seen) = fake_server(16);
     let repo = common::repo(&[("text.py", MODULE.as_bytes())]);
     let url = format!("http://127.0.0.1:{port}/v1");
     let out = common::aiaccel(&repo.root, &["rewrite", ".", "--no-capture", "--dry-run", "--json", "--llm-url", &url, "--llm-model", "fake-coder"]);
@@ -76,11 +82,7 @@ fn endpoint_answers_are_extracted_verified_and_reported() {
 /// Where no rule applies (text scanning), it is asked.
 #[test]
 fn the_model_is_not_asked_where_no_win_is_possible() {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let s2 = seen.clone();
-    std::thread::spawn(move || serve(listener, s2, 16));
+    let (port, seen) = fake_server(16);
     // one O(n) pass that returns a new list: converting in and out costs what the loop does
     let bound = "def shifted(xs, k):\n    out = []\n    for x in xs:\n        out.append(x + k)\n    return out\n";
     let repo = common::repo(&[("text.py", MODULE.as_bytes()), ("lists.py", bound.as_bytes())]);
@@ -119,11 +121,7 @@ fn an_unreachable_endpoint_is_a_warning_and_rules_go_on() {
 /// the temperature and its own seed (identical answers are one candidate).
 #[test]
 fn llm_samples_adds_seeded_sampled_requests() {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let s2 = seen.clone();
-    std::thread::spawn(move || serve(listener, s2, 32));
+    let (port, seen) = fake_server(32);
     let repo = common::repo(&[("text.py", MODULE.as_bytes())]);
     let url = format!("http://127.0.0.1:{port}/v1");
     let out = common::aiaccel(&repo.root, &["rewrite", ".", "--no-capture", "--dry-run", "--llm-url", &url, "--llm-samples", "2"]);

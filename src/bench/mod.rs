@@ -4,7 +4,7 @@
 //! Only this module builds an `Accepted`.
 
 use crate::discover::Function;
-use crate::protocol::{BenchRequest, Request};
+use crate::protocol::{BenchRequest, CandidateRun, Request};
 use crate::python::ScriptOutcome;
 use crate::verify::{Verified, Workspace};
 use crate::python::Interpreter;
@@ -177,11 +177,7 @@ impl Bencher<'_> {
     pub fn bench(&self, f: &Function, v: Verified, captured: Option<&Path>) -> Result<BenchOutcome> {
         let s = &self.settings;
         let req = Request::Bench(BenchRequest {
-            target: self.ws.target(f),
-            compare: v.compare_rules(),
-            cand_module: v.module_name().to_string(),
-            captured_file: captured.map(Path::to_path_buf),
-            seed: self.seed,
+            run: CandidateRun { target: self.ws.target(f), compare: v.compare_rules(), cand_module: v.module_name().to_string(), captured_file: captured.map(Path::to_path_buf), seed: self.seed },
             target_s: s.target_s,
             rounds: s.rounds,
             max_n: s.max_n,

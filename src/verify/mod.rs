@@ -8,7 +8,7 @@
 use crate::discover::Function;
 use crate::git::Snapshot;
 use crate::propose::Candidate;
-use crate::protocol::{CaptureRequest, CaptureTarget, CompareRules, RepoTestsRequest, Request, Target, VerifyRequest};
+use crate::protocol::{CandidateRun, CaptureRequest, CaptureTarget, CompareRules, RepoTestsRequest, Request, Target, VerifyRequest};
 use crate::python::{Interpreter, Limits, RunSpec, Sandbox, ScriptOutcome};
 use anyhow::{Context, Result};
 use serde::Serialize;
@@ -555,11 +555,7 @@ impl Verifier<'_> {
         let module_name = self.ws.write_candidate(f, &text)?;
         let s = &self.settings;
         let req = Request::Verify(VerifyRequest {
-            target: self.ws.target(f),
-            compare: s.compare_rules(),
-            cand_module: module_name.clone(),
-            captured_file: captured.map(Path::to_path_buf),
-            seed: s.seed,
+            run: CandidateRun { target: self.ws.target(f), compare: s.compare_rules(), cand_module: module_name.clone(), captured_file: captured.map(Path::to_path_buf), seed: s.seed },
             max_generated: s.max_generated,
             max_captured: s.max_captured,
             min_coverage: s.min_coverage,
