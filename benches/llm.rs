@@ -60,6 +60,7 @@ fn sixty_line_function() -> (String, Function) {
             p("threshold", ParamShape::Float),
         ],
         self_attrs: vec![],
+            record_attrs: vec![],
         returns_value: true,
         loop_depth: 2,
         score: 1.0,

@@ -65,7 +65,10 @@ impl Target {
         if f.kind == FunctionKind::Method {
             params.push(ParamSpec { name: "self".into(), shape: Shape::Instance, variadic: false, has_default: false, attrs: f.self_attrs.iter().map(spec).collect() });
         }
-        params.extend(f.params.iter().map(spec));
+        params.extend(f.params.iter().map(|p| match f.record_attrs.iter().find(|(r, _)| *r == p.name) {
+            Some((_, attrs)) => ParamSpec { shape: Shape::Records, attrs: attrs.iter().map(spec).collect(), ..spec(p) },
+            None => spec(p),
+        }));
         Target { sys_path: sys_path.to_vec(), cwd: cwd.to_path_buf(), module: f.module.clone(), qualname: f.qualname.clone(), kind: kind_str(f.kind), params }
     }
 }
@@ -88,7 +91,7 @@ pub struct ParamSpec {
     /// Generate no value for it (its default is used): a default the shape analysis knows
     /// nothing about.
     pub has_default: bool,
-    /// An instance's attributes (`Shape::Instance`).
+    /// An instance's attributes (`Shape::Instance`), or the records' (`Shape::Records`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub attrs: Vec<ParamSpec>,
 }
@@ -99,6 +102,8 @@ pub struct ParamSpec {
 pub enum Shape {
     Of(ParamShape),
     Instance,
+    /// A list of records (objects) with attributes of shapes (`"records"`).
+    Records,
 }
 
 impl Serialize for Shape {
@@ -106,6 +111,7 @@ impl Serialize for Shape {
         match self {
             Shape::Of(p) => p.serialize(s),
             Shape::Instance => s.serialize_str("instance"),
+            Shape::Records => s.serialize_str("records"),
         }
     }
 }

@@ -54,6 +54,7 @@ fn proposer_real_model_greedy_candidate_is_a_parseable_function() {
             Param { name: "k".into(), annotation: None, default: None, shape: ParamShape::Float, variadic: false },
         ],
         self_attrs: vec![],
+            record_attrs: vec![],
         returns_value: true,
         loop_depth: 1,
         score: 1.0,

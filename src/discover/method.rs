@@ -108,6 +108,9 @@ pub fn plain_form(src: &str, def: &ast::StmtFunctionDef, class: &str) -> Result<
                 self_names += 1;
             } else if n.id.as_str() == "super" {
                 problem.get_or_insert_with(|| "calls `super()`".into());
+            } else if n.id.starts_with("__") && !n.id.ends_with("__") {
+                // Python mangles `__x` in a class body to `_Class__x`, at module level not
+                problem.get_or_insert_with(|| format!("uses the private name `{}`", n.id));
             }
         }
         Expr::Lambda(_) => {

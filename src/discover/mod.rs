@@ -6,6 +6,7 @@
 
 mod analyze;
 pub mod method;
+pub mod records;
 mod types;
 
 pub use types::{Function, FunctionKind, Param, ParamShape};
@@ -277,7 +278,10 @@ fn inherit_from_helpers(suite: &[Stmt], analysed: &std::collections::HashMap<&st
             pyast::walk_body_exprs(&d.body, &mut |e| {
                 if let ast::Expr::Call(c) = e {
                     if let Some(n) = pyast::name_of(&c.func) {
-                        if n != d.name.as_str() && own.contains_key(n) && !locals.contains(n) {
+                        // (not aiaccel's own generated functions: an accepted rewrite's stub
+                        // calls its compiled form with the columns it read, `f(*_aiaccel_c0)`)
+                        let generated = n.starts_with("_aiaccel_") || n.starts_with("__aiaccel_") || c.args.iter().any(|a| matches!(a, ast::Expr::Starred(_)));
+                        if n != d.name.as_str() && own.contains_key(n) && !locals.contains(n) && !generated {
                             v.push((n.to_string(), c.args.iter().map(|a| pyast::name_of(a).map(str::to_string)).collect()));
                         }
                     }
@@ -418,6 +422,10 @@ fn consider(ctx: &ModuleCtx<'_>, stmt: &Stmt, def: &ast::StmtFunctionDef, class:
             (FunctionKind::Method, Some(c)) => self_attrs(src, def, c),
             _ => vec![],
         },
+        record_attrs: match kind {
+            FunctionKind::Plain | FunctionKind::StaticMethod => record_attrs(src, def, &params),
+            _ => vec![],
+        },
         params,
         returns_value: facts.returns_value,
         loop_depth: facts.loop_depth,
@@ -442,6 +450,25 @@ fn self_attrs(src: &str, def: &ast::StmtFunctionDef, class: &str) -> Vec<Param> 
         p.name = attr.clone();
     }
     params
+}
+
+/// The record parameters of a function that loops over lists of records, with their
+/// attributes shaped by their use in the columns form (where it has one).
+fn record_attrs(src: &str, def: &ast::StmtFunctionDef, params: &[Param]) -> Vec<(String, Vec<Param>)> {
+    let Ok(form) = records::records_form(src, def, &records::shaped_by(params)) else { return vec![] };
+    let Ok(suite) = pyast::parse_module(&form.text, "<columns form>") else { return vec![] };
+    let Some(Stmt::FunctionDef(plain)) = suite.first() else { return vec![] };
+    let cols = analyze::params(&form.text, plain, false);
+    form.records
+        .iter()
+        .map(|(p, attrs)| {
+            let params = attrs
+                .iter()
+                .filter_map(|(attr, col)| cols.iter().find(|c| &c.name == col).map(|c| Param { name: attr.clone(), ..c.clone() }))
+                .collect();
+            (p.clone(), params)
+        })
+        .collect()
 }
 
 /// `CACHE[k] = v` or `STATE.append(x)` where the name is module-level and not a local.

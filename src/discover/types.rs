@@ -76,6 +76,10 @@ pub struct Function {
     /// them (`method::plain_form`): the verifier builds instances from these. Empty otherwise.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub self_attrs: Vec<Param>,
+    /// Parameters that are lists of records the function loops over (`records::records_form`),
+    /// each with its records' attributes and their shapes: the verifier generates such lists.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub record_attrs: Vec<(String, Vec<Param>)>,
     /// Has a `return <value>` statement.
     pub returns_value: bool,
     /// Loop nesting depth (1 = a single loop).

@@ -526,6 +526,7 @@ mod tests {
             source: MODULE[13..].into(),
             params: vec![Param { name: "xs".into(), annotation: None, default: None, shape: ParamShape::FloatList, variadic: false }],
             self_attrs: vec![],
+            record_attrs: vec![],
             returns_value: true,
             loop_depth: 1,
             score: 1.0,

@@ -488,6 +488,7 @@ def moving_average(xs, w):\n    out = []\n    for i in range(len(xs) - w + 1):\n
                 Param { name: "w".into(), annotation: None, default: None, shape: ParamShape::Size, variadic: false },
             ],
             self_attrs: vec![],
+            record_attrs: vec![],
             returns_value: true,
             loop_depth: 1,
             score: 1.0,

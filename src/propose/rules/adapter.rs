@@ -70,6 +70,10 @@ pub struct ParamPlan {
     pub conv: Conv,
     /// Stored into by the body (`xs[i] = ...`): written back after the fast path.
     pub mutated: bool,
+    /// Stored into with a value that may be a float (`h[i] = h[i] + v[i] * s`): an integer
+    /// array takes the original path, where NumPy raises on NaN, inf or a float past int64 and
+    /// a compiled store would convert it silently.
+    pub stores_non_ints: bool,
 }
 
 impl ParamPlan {
@@ -90,6 +94,7 @@ pub fn plan_params(f: &Function, def: &ast::StmtFunctionDef) -> Result<Vec<Param
     }
     let stores = stored_bases(&def.body);
     let float_stores = float_stored_bases(&def.body);
+    let int_stores = int_only_stored_bases(&def.body);
     let mut out = Vec::new();
     for p in &f.params {
         let conv = match p.shape {
@@ -113,7 +118,8 @@ pub fn plan_params(f: &Function, def: &ast::StmtFunctionDef) -> Result<Vec<Param
         if mutated && !matches!(conv, Conv::List { .. } | Conv::Array { .. }) {
             return Err(format!("parameter `{}` is stored into but is not a list or an array of numbers", p.name));
         }
-        out.push(ParamPlan { name: p.name.clone(), conv, mutated });
+        let stores_non_ints = mutated && !int_stores.contains(&p.name);
+        out.push(ParamPlan { name: p.name.clone(), conv, mutated, stores_non_ints });
     }
     if mutating_method_calls(&def.body, &out) {
         return Err("calls a mutating method (append, sort, ...) on a parameter".into());
@@ -129,6 +135,64 @@ pub fn stored_bases(body: &[Stmt]) -> BTreeSet<String> {
         s.insert(resolve_alias(&alias, &base));
     }
     s
+}
+
+/// Names whose every element store is of a value that is an int whatever the inputs are (int
+/// literals, `range` loop counters, `len()`, `int()`, elements of the same name, and `+ - * //
+/// % ** << >> & | ^` of those).
+///
+/// ```python
+/// counts[b] += 1              # int-valued: an int64 array of counts stays on the fast path
+/// h[i] = h[i] + v[i] * s      # not: v and s may be floats (NaN into an int array raises)
+/// ```
+fn int_only_stored_bases(body: &[Stmt]) -> BTreeSet<String> {
+    let alias = row_aliases(body);
+    let mut counters = BTreeSet::new();
+    pyast::walk_stmts(body, &mut |s| {
+        if let Stmt::For(f) = s {
+            if let (Expr::Name(v), Expr::Call(c)) = (f.target.as_ref(), f.iter.as_ref()) {
+                if pyast::dotted(&c.func).as_deref() == Some("range") {
+                    counters.insert(v.id.to_string());
+                }
+            }
+        }
+    });
+    fn int_valued(e: &Expr, base: &str, alias: &std::collections::BTreeMap<String, String>, counters: &BTreeSet<String>) -> bool {
+        let iv = |x: &Expr| int_valued(x, base, alias, counters);
+        match e {
+            Expr::Constant(c) => matches!(c.value, ast::Constant::Int(_) | ast::Constant::Bool(_)),
+            Expr::Name(n) => counters.contains(n.id.as_str()),
+            Expr::Subscript(_) => subscript_base(e).is_some_and(|b| resolve_alias(alias, b) == base),
+            Expr::BinOp(b) => !matches!(b.op, ast::Operator::Div | ast::Operator::MatMult) && iv(&b.left) && iv(&b.right),
+            Expr::UnaryOp(u) => !matches!(u.op, ast::UnaryOp::Not) && iv(&u.operand),
+            Expr::Call(c) => match pyast::dotted(&c.func).as_deref() {
+                Some("int" | "len") => c.args.len() == 1,
+                Some("abs" | "min" | "max") => !c.args.is_empty() && c.keywords.is_empty() && c.args.iter().all(iv),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+    let mut all: BTreeSet<String> = BTreeSet::new();
+    let mut not_int: BTreeSet<String> = BTreeSet::new();
+    // `h[i] /= 2`: the division makes the float, not the operand
+    pyast::walk_stmts(body, &mut |s| {
+        if let Stmt::AugAssign(a) = s {
+            if matches!(a.op, ast::Operator::Div | ast::Operator::MatMult) {
+                if let Some(b) = subscript_base(&a.target) {
+                    not_int.insert(resolve_alias(&alias, b));
+                }
+            }
+        }
+    });
+    for (b, v) in element_stores(body) {
+        let b = resolve_alias(&alias, &b);
+        if !v.is_some_and(|v| int_valued(v, &b, &alias, &counters)) {
+            not_int.insert(b.clone());
+        }
+        all.insert(b);
+    }
+    all.difference(&not_int).cloned().collect()
 }
 
 /// Names whose elements are assigned a float-valued expression.
@@ -319,6 +383,11 @@ pub fn guard_lines(params: &[ParamPlan], py_name: &str, int_degree: usize, int_v
                     // a read-only array the body writes: the original raises partway, with its
                     // earlier writes to the other arguments made
                     checks.push(format!("not {}.flags.writeable", p.name));
+                }
+                if p.stores_non_ints {
+                    // a float into an int array: NumPy raises on NaN, inf and values past int64
+                    // (and truncates the rest), a compiled store converts silently
+                    checks.push(format!("{}.dtype.kind not in \"fc\"", p.name));
                 }
                 arrays.push(p.name.clone());
                 if p.mutated {

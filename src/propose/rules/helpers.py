@@ -89,6 +89,10 @@ def _aiaccel_shared(*xs):
                     stack.extend(v)
             elif isinstance(v, _aiaccel_np.ndarray):
                 arrays.append(v)
+            elif type(v) is bytearray or (type(v).__name__ == "array" and type(v).__module__ == "array"):
+                # a buffer an ndarray elsewhere may view (np.frombuffer): as memory too
+                if len(v):
+                    arrays.append(_aiaccel_np.frombuffer(v, dtype=_aiaccel_np.uint8))
         if mine & seen:
             return True
         seen |= mine
@@ -115,6 +119,19 @@ def _aiaccel_finite(*arrays):
 def _aiaccel_scalar_ok(v):
     t = type(v)
     return t is float or t is bool or (t is int and -(2**53) < v < 2**53)
+
+
+def _aiaccel_state_ok(v):
+    """Module state a kernel takes as an argument, as it is at this call: a Python number (ints
+    inside 2**53), a str, a tuple or list of those, or an ndarray `_aiaccel_nd_ok` would take.
+    NumPy scalars (np.float32 promotes differently compiled), objects and the rest run the
+    original."""
+    t = type(v)
+    if t is tuple or t is list:
+        return all(_aiaccel_state_ok(x) for x in v)
+    if t is _aiaccel_np.ndarray:
+        return v.dtype in _AIACCEL_ND_DTYPES
+    return t is str or t is complex or _aiaccel_scalar_ok(v)
 
 
 def _aiaccel_int_ok(n, degree, *values):
@@ -165,6 +182,8 @@ def _aiaccel_fields(obj, names):
     if t.__getattribute__ is not object.__getattribute__:
         return None
     d = getattr(obj, "__dict__", None)
+    if d is not None and type(d) is not dict:
+        return None  # (attribute lookup reads a dict subclass's storage, not its __getitem__)
     out = []
     for n in names:
         c = None
@@ -192,3 +211,58 @@ def _aiaccel_fields(obj, names):
         else:
             out.append(c)
     return out
+
+
+def _aiaccel_columns(xs, names):
+    """The attributes `names` of the records in `xs` as one list per name, when `xs` is a list
+    or tuple of records whose attributes are plain data (as `_aiaccel_fields` takes them; a
+    namedtuple's fields too) and reading them all first gives what the loop would read. Else
+    None, and the function runs its original body: a generator (iterated twice), an empty
+    list, a property, a missing attribute."""
+    if (type(xs) is not list and type(xs) is not tuple) or not xs:
+        return None
+    cols = [[] for _ in names]
+    kinds = {}
+    for x in xs:
+        t = type(x)
+        kind = kinds.get(t)
+        if kind is None:
+            kind = kinds[t] = _aiaccel_record_kind(t, names)
+        if kind == "dict":
+            # (the common case: no class attribute of these names, so the instance's own)
+            d = getattr(x, "__dict__", None)
+            try:
+                vals = [d[n] for n in names]
+            except (KeyError, TypeError):
+                return None
+        elif kind == "tuple":
+            vals = [getattr(x, n) for n in names]
+        elif kind == "fields":
+            vals = _aiaccel_fields(x, names)
+            if vals is None:
+                return None
+        else:
+            return None
+        for c, v in zip(cols, vals):
+            c.append(v)
+    return cols
+
+
+def _aiaccel_record_kind(t, names):
+    """How `_aiaccel_columns` reads `names` from instances of `t`: "tuple" (a namedtuple's fields:
+    reading one indexes the tuple), "dict" (no class in the MRO defines any of them: the
+    instance dict holds them), "fields" (`_aiaccel_fields` decides per instance), or None (a
+    class that customises attribute access, or a tuple that is no namedtuple of these fields)."""
+    if t.__getattribute__ is not object.__getattribute__ and not (issubclass(t, tuple) and t.__getattribute__ is tuple.__getattribute__):
+        return None
+    defined = [n for n in names if any(n in k.__dict__ for k in t.__mro__)]
+    if issubclass(t, tuple):
+        fields = getattr(t, "_fields", None)
+        if not isinstance(fields, tuple) or any(n not in fields for n in names):
+            return None
+        for n in names:
+            c = next(k.__dict__[n] for k in t.__mro__ if n in k.__dict__)
+            if type(c).__name__ != "_tuplegetter":
+                return None
+        return "tuple"
+    return "fields" if defined else "dict"

@@ -43,7 +43,19 @@ pub fn build(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &
     let text = match f.kind {
         crate::discover::FunctionKind::ClassMethod => return Err("class methods are not compiled (their first argument is the class)".into()),
         crate::discover::FunctionKind::Method => build_method(f, module_src, def, opts)?,
-        _ => build_plain(f, module_src, def, opts)?,
+        _ if !f.record_attrs.is_empty() => build_records(f, module_src, def, opts)?,
+        _ => {
+            // a loop over records the columns form cannot take: a kernel over the list itself
+            // would never compile (Numba has no attributes on array elements)
+            // (only where a record's attribute is assigned: other uses of a loop variable may be
+            // an array's rows, which the plain kernel takes)
+            if let Err(why) = crate::discover::records::records_form(module_src, def, &crate::discover::records::shaped_by(&f.params)) {
+                if why.contains(": it assigns `") {
+                    return Err(format!("a loop over records: {why}"));
+                }
+            }
+            build_plain(f, module_src, def, opts)?
+        }
     };
     // the helpers come from the shared runtime modules (`runtime`), imported by name
     Ok(adapter::script_safe_cache(adapter::runs_as_script(module_src), crate::runtime::with_imports(&text)))
@@ -63,6 +75,23 @@ fn build_method(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts
     let plain = crate::discover::function_at(&f.path, &plain_module, &form.name)?;
     let suite = pyast::parse_module(&plain_module, &f.path)?;
     let Some(Stmt::FunctionDef(plain_def)) = suite.last() else { return Err("internal error: the plain form is not a function".into()) };
+    let compiled = build_plain(&plain, &plain_module, plain_def, opts)?;
+    Ok(format!("{compiled}\n\n{}\n\n{}", form.original.trim_end(), form.stub()))
+}
+
+/// A function over lists of records through its columns form (`discover::records`): the
+/// columns function compiled as any function is, the original kept as `_aiaccel_<f>_records_py`,
+/// and the function a stub that reads the columns or runs the original.
+fn build_records(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts: &KernelOptions) -> Result<String, String> {
+    if opts.parallel {
+        return Err("loops over records are compiled by AX001 only: the race audit does not run on records".into());
+    }
+    let form = crate::discover::records::records_form(module_src, def, &crate::discover::records::shaped_by(&f.params))?;
+    let sep = if module_src.ends_with('\n') { "\n\n" } else { "\n\n\n" };
+    let plain_module = format!("{module_src}{sep}{}", form.text);
+    let plain = crate::discover::function_at(&f.path, &plain_module, &form.name)?;
+    let suite = pyast::parse_module(&plain_module, &f.path)?;
+    let Some(Stmt::FunctionDef(plain_def)) = suite.last() else { return Err("internal error: the columns form is not a function".into()) };
     let compiled = build_plain(&plain, &plain_module, plain_def, opts)?;
     Ok(format!("{compiled}\n\n{}\n\n{}", form.original.trim_end(), form.stub()))
 }
@@ -288,6 +317,11 @@ fn build_plain(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts:
         // int(nan) raises in Python and is garbage in compiled code
         extra.push(format!("not _aiaccel_finite({})", list_arrays.join(", ")));
     }
+    for m in &module_state {
+        // module state goes in as it is at each call: only values the kernel computes with as
+        // Python does (not np.float32, which promotes differently compiled, nor an object)
+        extra.push(format!("not _aiaccel_state_ok({m})"));
+    }
     if converts_to_int {
         // a NaN/inf scalar flowing into int() as well
         for p in params.iter().filter(|p| matches!(p.conv, Conv::Scalar | Conv::Pass)) {
@@ -360,9 +394,13 @@ fn build_plain(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts:
     let list_params: BTreeSet<&str> = params.iter().filter(|p| matches!(p.conv, Conv::List { .. })).map(|p| p.name.as_str()).collect();
     let returns_list_param = returned_names(&def.body).iter().any(|n| list_params.contains(n.as_str()));
     let array_params: Vec<&ParamPlan> = params.iter().filter(|p| matches!(p.conv, Conv::Array { .. })).collect();
-    if let Some(p) = returned_param(&def.body).and_then(|n| array_params.iter().find(|p| p.name == n)) {
+    let returned = returned_param(&def.body);
+    if let Some(p) = returned.as_ref().and_then(|n| array_params.iter().find(|p| &p.name == n)) {
         // `return grid`: the caller's own array object, as the original returns it
         lines.push(format!("return {}", p.name));
+    } else if let Some(n) = returned.as_ref().filter(|n| list_params.contains(n.as_str())) {
+        // `return xs`: the caller's own list (its writes already put back), not a copy of it
+        lines.push(format!("return {n}"));
     } else if buffers.is_empty() && appends.is_empty() && !returns_list_param {
         match numpy_scalar_result(&def.body, &array_params) {
             // the original's arithmetic on array elements yields NumPy scalars (np.float64, not

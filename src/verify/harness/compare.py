@@ -297,11 +297,17 @@ def _containers(x, path, out, depth=0):
     if t in (list, tuple):
         for i, y in enumerate(x[:64]):
             _containers(y, "%s[%d]" % (path, i), out, depth + 1)
-    elif t is dict:
+    elif t is dict or t is InstanceState:
         for i, (k, y) in enumerate(x.items()):
             if i >= 64:
                 break
             _containers(y, "%s[%r]" % (path, k), out, depth + 1)
+    elif _is_record(x):
+        # a record's (or an instance's) attributes: `return p.row` returns the record's own list
+        for i, (k, y) in enumerate(_fields(x).items()):
+            if i >= 64:
+                break
+            _containers(y, "%s.%s" % (path, k), out, depth + 1)
 
 
 def alias_signature(o):

@@ -166,6 +166,10 @@ class Gen:
                 return [2**63 - 1, -(2**63), 2**63][n % 3]
             return max(1, min(3, n)) if variant != "zeros" else 0
         if shape == "float":
+            if variant == "int_for_float":
+                # an int where a float is expected: `best = lo; best = max(best, x[i])` keeps the
+                # int in Python, a compiled kernel unifies it to float
+                return r.choice([0, 1, 5, -3, 1000])
             if variant in ("nan_inf", "one_nan"):
                 return float("nan") if r.random() < 0.5 else r.uniform(-5.0, 5.0)
             if variant == "huge":
@@ -269,6 +273,18 @@ def gen_args(params, n, variant, profile, gen):
             variant_here = "random"
         else:
             variant_here = variant
+        if shape == "records":
+            # a list of records: each attribute's values generated as one column of its shape
+            cols = [(a["name"], gen.value(a["shape"], nn, mm, variant_here)) for a in p.get("attrs", [])]
+
+            def at(c, i):
+                try:
+                    return c[i] if len(c) == nn else c
+                except TypeError:
+                    return c
+
+            args.append([AiaccelRecord(**{k: at(c, i) for k, c in cols}) for i in range(nn)])
+            continue
         if shape == "instance":
             # a method's instance: its attributes, each of its own shape
             args.append(InstanceState((a["name"], gen.value(a["shape"], nn, mm, variant_here)) for a in p.get("attrs", [])))
@@ -278,11 +294,11 @@ def gen_args(params, n, variant, profile, gen):
 
 
 def flat_params(params):
-    """The parameters with a method's instance replaced by its attributes: the shapes the
-    inputs are planned for."""
+    """The parameters with a method's instance (or a list of records) replaced by its
+    attributes: the shapes the inputs are planned for."""
     out = []
     for p in params:
-        out.extend(p.get("attrs", [])) if p["shape"] == "instance" else out.append(p)
+        out.extend(p.get("attrs", [])) if p["shape"] in ("instance", "records") else out.append(p)
     return out
 
 

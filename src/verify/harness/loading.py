@@ -21,6 +21,16 @@ class InstanceState(dict):
     comparison of the arguments after the call compares the instance's state."""
 
 
+class AiaccelRecord:
+    """A record of a generated list of records: plain attributes, compared by value."""
+
+    def __init__(self, **fields):
+        self.__dict__.update(fields)
+
+    def __repr__(self):
+        return "record(%s)" % ", ".join("%s=%r" % kv for kv in self.__dict__.items())
+
+
 def bound_callable(module_name, qualname, kind):
     """A plain callable for the function. A method's takes, in the place of `self`, an
     InstanceState (or a captured instance, whose attributes are taken and written back)."""
