@@ -70,13 +70,7 @@ fn build_method(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts
     }
     let class = f.qualname.rsplit_once('.').map(|(c, _)| c.replace('.', "_")).unwrap_or_default();
     let form = crate::discover::method::plain_form(module_src, def, &class)?;
-    let sep = if module_src.ends_with('\n') { "\n\n" } else { "\n\n\n" };
-    let plain_module = format!("{module_src}{sep}{}", form.text);
-    let plain = crate::discover::function_at(&f.path, &plain_module, &form.name)?;
-    let suite = pyast::parse_module(&plain_module, &f.path)?;
-    let Some(Stmt::FunctionDef(plain_def)) = suite.last() else { return Err("internal error: the plain form is not a function".into()) };
-    let compiled = build_plain(&plain, &plain_module, plain_def, opts)?;
-    Ok(format!("{compiled}\n\n{}\n\n{}", form.original.trim_end(), form.stub()))
+    transformed(f, module_src, &form.name, &form.text, &form.original, &form.stub(), opts)
 }
 
 /// A function over lists of records through its columns form (`discover::records`): the
@@ -87,13 +81,19 @@ fn build_records(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opt
         return Err("loops over records are compiled by AX001 only: the race audit does not run on records".into());
     }
     let form = crate::discover::records::records_form(module_src, def, &crate::discover::records::shaped_by(&f.params))?;
+    transformed(f, module_src, &form.name, &form.text, &form.original, &form.stub(), opts)
+}
+
+/// A transformed form's rewrite: the form (`name`, `text`) compiled as a module-level function
+/// of the module it is added to, then the kept original, then the stub that chooses.
+fn transformed(f: &Function, module_src: &str, name: &str, text: &str, original: &str, stub: &str, opts: &KernelOptions) -> Result<String, String> {
     let sep = if module_src.ends_with('\n') { "\n\n" } else { "\n\n\n" };
-    let plain_module = format!("{module_src}{sep}{}", form.text);
-    let plain = crate::discover::function_at(&f.path, &plain_module, &form.name)?;
+    let plain_module = format!("{module_src}{sep}{text}");
+    let plain = crate::discover::function_at(&f.path, &plain_module, name)?;
     let suite = pyast::parse_module(&plain_module, &f.path)?;
-    let Some(Stmt::FunctionDef(plain_def)) = suite.last() else { return Err("internal error: the columns form is not a function".into()) };
+    let Some(Stmt::FunctionDef(plain_def)) = suite.last() else { return Err(format!("internal error: `{name}` is not a function")) };
     let compiled = build_plain(&plain, &plain_module, plain_def, opts)?;
-    Ok(format!("{compiled}\n\n{}\n\n{}", form.original.trim_end(), form.stub()))
+    Ok(format!("{compiled}\n\n{}\n\n{stub}", original.trim_end()))
 }
 
 /// The rewrite of a function (or static method) before its runtime imports.
