@@ -59,6 +59,27 @@ impl PlainForm {
     }
 }
 
+/// Where a def's text lies in its module: whole lines (`whole`), the header up to the body's
+/// first line (`..header_end`), and the name after `def` (`name_range`).
+pub(crate) struct DefText {
+    pub whole: std::ops::Range<usize>,
+    pub header_end: usize,
+    pub name_range: std::ops::Range<usize>,
+}
+
+/// `DefText` of `def`; a def whose body starts on its own line only.
+pub(crate) fn def_text(src: &str, def: &ast::StmtFunctionDef) -> Result<DefText, String> {
+    let def_range = pyast::range(def);
+    let stmt_start = def_range.start;
+    let body_start = pyast::range(&def.body[0]).start;
+    if pyast::line_of(src, body_start) == pyast::line_of(src, stmt_start) {
+        return Err("a one-line def".into());
+    }
+    let header_end = pyast::line_start(src, body_start);
+    let name_at = src[stmt_start..header_end].find(&format!("def {}", def.name)).map(|i| stmt_start + i + 4).ok_or("no `def` line")?;
+    Ok(DefText { whole: pyast::line_start(src, stmt_start)..def_range.end, header_end, name_range: name_at..name_at + def.name.len() })
+}
+
 /// Why the method `f` of the module `src` has no plain form (so no instances the verifier
 /// could build from its attributes' shapes).
 pub fn why_no_instances(src: &str, f: &crate::discover::Function) -> String {
@@ -157,17 +178,9 @@ pub fn plain_form(src: &str, def: &ast::StmtFunctionDef, class: &str) -> Result<
         names_used.insert(p.clone());
         attrs.push((attr.clone(), p));
     }
-    let def_range = pyast::range(def);
-    let stmt_start = def_range.start;
-    let whole = pyast::line_start(src, stmt_start)..def_range.end;
-    let body_start = pyast::range(&def.body[0]).start;
-    if pyast::line_of(src, body_start) == pyast::line_of(src, stmt_start) {
-        return Err("a one-line method".into());
-    }
-    let header_end = pyast::line_start(src, body_start);
+    let DefText { whole, header_end, name_range } = def_text(src, def)?;
     let name = format!("_aiaccel_{class}_{}", def.name);
-    let name_at = src[stmt_start..header_end].find(&format!("def {}", def.name)).map(|i| stmt_start + i + 4).ok_or("no `def` line")?;
-    let rename = Edit::new(name_at..name_at + def.name.len(), name.clone());
+    let rename = Edit::new(name_range, name.clone());
     // the plain form: `self` gives way to the attributes, each `self.NAME` to its parameter
     let mut edits = vec![rename.clone(), Edit::new(pyast::range(&first.def), attrs.iter().map(|(_, p)| p.as_str()).collect::<Vec<_>>().join(", "))];
     for (r, attr) in &reads {

@@ -221,16 +221,9 @@ pub fn records_form(src: &str, def: &ast::StmtFunctionDef, shaped: &dyn Fn(&str)
     if records.is_empty() {
         return Err(if why_not.is_empty() { NO_RECORDS.into() } else { why_not.join("; ") });
     }
-    let stmt_start = pyast::range(def).start;
-    let whole = pyast::line_start(src, stmt_start)..pyast::range(def).end;
-    let body_start = pyast::range(&def.body[0]).start;
-    if pyast::line_of(src, body_start) == pyast::line_of(src, stmt_start) {
-        return Err("a one-line function".into());
-    }
-    let header_end = pyast::line_start(src, body_start);
+    let super::method::DefText { whole, header_end, name_range } = super::method::def_text(src, def)?;
     let name = format!("_aiaccel_{}_cols", def.name);
-    let name_at = src[stmt_start..header_end].find(&format!("def {}", def.name)).map(|i| stmt_start + i + 4).ok_or("no `def` line")?;
-    let rename = |to: String| Edit::new(name_at..name_at + def.name.len(), to);
+    let rename = |to: String| Edit::new(name_range.clone(), to);
     let col_of = |p: &str, attr: &str| -> String { records.iter().find(|(q, _)| q == p).and_then(|(_, a)| a.iter().find(|(x, _)| x == attr)).map(|(_, c)| c.clone()).unwrap_or_default() };
     let first_col = |p: &str| -> String { records.iter().find(|(q, _)| q == p).map(|(_, a)| a[0].1.clone()).unwrap_or_default() };
     let mut plain = vec![rename(name.clone())];
