@@ -231,9 +231,11 @@ def _aiaccel_columns(xs, names):
         if kind == "dict":
             # (the common case: no class attribute of these names, so the instance's own)
             d = getattr(x, "__dict__", None)
+            if type(d) is not dict:
+                return None  # (no dict, or a dict subclass: lookup does not go through its __getitem__)
             try:
                 vals = [d[n] for n in names]
-            except (KeyError, TypeError):
+            except KeyError:
                 return None
         elif kind == "tuple":
             vals = [getattr(x, n) for n in names]
