@@ -8,7 +8,10 @@
 //!   are compared by qualified name and by value across the original's and the candidate's
 //!   module copies, not by identity;
 //! - an int driving factorial work: inputs on which the original itself is too slow are dropped,
-//!   and the evidence says so.
+//!   and the evidence says so;
+//! - an int number parameter that comes back as it went in (`b = lo; b = max(b, x[i])`): a
+//!   compiled kernel that unified it with the floats must be rejected, so the generated inputs
+//!   give such parameters ints among float data.
 
 mod common;
 
@@ -58,4 +61,12 @@ fn inputs_on_which_the_original_is_too_slow_are_dropped_and_reported() {
     let dropped = v["evidence"]["dropped_slow"].as_u64().unwrap();
     assert!(dropped >= 1, "{v}");
     assert!(v["evidence"]["dropped_labels"].as_array().unwrap().iter().any(|l| l.as_str().unwrap().contains("n=")), "{v}");
+}
+
+#[test]
+fn an_int_parameter_that_comes_back_unified_with_floats_is_caught() {
+    let (code, v, err) = check("best_from", "wrong");
+    assert_eq!(code, Some(1), "{err}");
+    let msg = v["verdict"]["message"].as_str().unwrap();
+    assert!(msg.contains("type int vs float"), "{v}");
 }

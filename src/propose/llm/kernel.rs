@@ -35,6 +35,9 @@ pub struct KernelPlan {
     pub fallback: String,
     pub params: Vec<ParamPlan>,
     shapes: Vec<ParamShape>,
+    /// Number parameters that may come back as they went in: a float only on the fast path
+    /// (`adapter::returned_as_is`).
+    exact_floats: Vec<String>,
     header: String,
     doc: Option<String>,
     original_renamed: String,
@@ -83,6 +86,7 @@ pub fn plan(f: &Function, module_src: &str) -> Result<KernelPlan, String> {
         runs_as_script: adapter::runs_as_script(module_src),
         fallback,
         shapes: f.params.iter().map(|p| p.shape).collect(),
+        exact_floats: adapter::returned_as_is(f, def, &params),
         params,
         header,
         doc,
@@ -154,6 +158,7 @@ impl KernelPlan {
         for p in self.params.iter().filter(|p| matches!(p.conv, Conv::Scalar)) {
             extra.push(format!("not _aiaccel_np.isfinite({})", p.name));
         }
+        extra.extend(adapter::exact_float_checks(&self.exact_floats));
         let (guards, _) = adapter::guard_lines(&self.params, &self.fallback, 2, &[], &extra);
         let mut lines: Vec<String> = Vec::new();
         if let Some(d) = &self.doc {

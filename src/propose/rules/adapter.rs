@@ -279,6 +279,142 @@ pub fn element_stores(body: &[Stmt]) -> Vec<(String, Option<&Expr>)> {
     v
 }
 
+/// Number parameters that may reach what the caller sees (a returned value, an element of a
+/// written list) as they came in, an int staying an int: compiled, such a value is unified with
+/// the floats it meets, where Python keeps the int.
+/// ```python
+/// b = lo
+/// for i in range(len(x)): b = max(b, x[i])
+/// return b                     # best([1.0, 2.0], 5) is 5 in Python, 5.0 compiled
+/// ```
+/// A compiled kernel takes such a parameter only as a float (`exact_float_checks`). A value
+/// that meets a float on the way (`/`, a float literal, an element of a float list or array)
+/// is a float in both and frees it. Conservative: any other use in an assigned expression
+/// (`+`, `max`, `or`, a conditional) carries it along.
+pub fn returned_as_is(f: &Function, def: &ast::StmtFunctionDef, params: &[ParamPlan]) -> Vec<String> {
+    let float_containers: BTreeSet<&str> = params
+        .iter()
+        .filter(|p| match p.conv {
+            Conv::List { int_elems, ints_too, .. } => !int_elems && !ints_too,
+            Conv::Array { .. } => true,
+            _ => false,
+        })
+        .map(|p| p.name.as_str())
+        .collect();
+    let nd_params: BTreeSet<&str> = params.iter().filter(|p| matches!(p.conv, Conv::Array { .. })).map(|p| p.name.as_str()).collect();
+    let mut out = Vec::new();
+    for p in &f.params {
+        if !matches!(p.shape, ParamShape::Float | ParamShape::Unknown) || !params.iter().any(|q| q.name == p.name && matches!(q.conv, Conv::Scalar | Conv::Pass)) {
+            continue;
+        }
+        let mut tainted: BTreeSet<String> = BTreeSet::from([p.name.clone()]);
+        loop {
+            let before = tainted.len();
+            pyast::walk_stmts(&def.body, &mut |s| {
+                let (targets, value): (Vec<&Expr>, Option<&Expr>) = match s {
+                    Stmt::Assign(a) => (a.targets.iter().collect(), Some(a.value.as_ref())),
+                    Stmt::AnnAssign(a) => (vec![a.target.as_ref()], a.value.as_deref()),
+                    Stmt::For(l) => (vec![l.target.as_ref()], Some(l.iter.as_ref())),
+                    Stmt::AugAssign(a) if !matches!(a.op, ast::Operator::Div) => {
+                        let v = a.value.as_ref();
+                        let float_other = certainly_float(v, &float_containers);
+                        (if float_other { vec![] } else { vec![a.target.as_ref()] }, Some(v))
+                    }
+                    _ => (vec![], None),
+                };
+                let Some(v) = value else { return };
+                if !carries(v, &tainted, &float_containers) {
+                    return;
+                }
+                for t in targets {
+                    let mut names = Vec::new();
+                    target_names(t, &mut names);
+                    for n in names {
+                        // an element stored into an ndarray parameter is converted to its dtype
+                        // in both
+                        if !nd_params.contains(n.as_str()) || pyast::name_of(t).is_some() {
+                            tainted.insert(n);
+                        }
+                    }
+                }
+            });
+            if tainted.len() == before {
+                break;
+            }
+        }
+        let mut reaches = false;
+        pyast::walk_stmts(&def.body, &mut |s| {
+            if let Stmt::Return(r) = s {
+                reaches |= r.value.as_deref().is_some_and(|v| carries(v, &tainted, &float_containers));
+            }
+        });
+        // a list parameter the value was stored into: the caller sees its elements
+        reaches |= params.iter().any(|q| q.name != p.name && matches!(q.conv, Conv::List { .. }) && q.mutated && tainted.contains(&q.name));
+        if reaches {
+            out.push(p.name.clone());
+        }
+    }
+    out
+}
+
+/// The fast-path checks for `returned_as_is` parameters of a compiled kernel: a float only.
+pub fn exact_float_checks(names: &[String]) -> Vec<String> {
+    names.iter().map(|n| format!("type({n}) is not float")).collect()
+}
+
+/// Whether the value of `e` may be one of the `tainted` names' values as it is (or an int
+/// computed from them without meeting a float).
+fn carries(e: &Expr, tainted: &BTreeSet<String>, floats: &BTreeSet<&str>) -> bool {
+    match e {
+        Expr::Name(n) => tainted.contains(n.id.as_str()),
+        Expr::BinOp(b) => {
+            !matches!(b.op, ast::Operator::Div)
+                && !certainly_float(&b.left, floats)
+                && !certainly_float(&b.right, floats)
+                && (carries(&b.left, tainted, floats) || carries(&b.right, tainted, floats))
+        }
+        Expr::UnaryOp(u) => !matches!(u.op, ast::UnaryOp::Not) && carries(&u.operand, tainted, floats),
+        Expr::BoolOp(b) => b.values.iter().any(|v| carries(v, tainted, floats)),
+        Expr::IfExp(i) => carries(&i.body, tainted, floats) || carries(&i.orelse, tainted, floats),
+        Expr::NamedExpr(n) => carries(&n.value, tainted, floats),
+        Expr::Tuple(t) => t.elts.iter().any(|v| carries(v, tainted, floats)),
+        Expr::List(l) => l.elts.iter().any(|v| carries(v, tainted, floats)),
+        Expr::Starred(s) => carries(&s.value, tainted, floats),
+        // a tainted list or buffer indexed: its elements
+        Expr::Subscript(s) => subscript_base(e).is_some_and(|b| tainted.contains(b)) && !matches!(s.slice.as_ref(), Expr::Slice(_)) || matches!(s.slice.as_ref(), Expr::Slice(_)) && carries(&s.value, tainted, floats),
+        Expr::Call(c) => match pyast::dotted(&c.func).as_deref() {
+            Some("max" | "min" | "abs" | "sum" | "sorted" | "list" | "tuple") => c.args.iter().any(|a| carries(a, tainted, floats)),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// A float whatever the inputs: a float literal, a true division, `float()`, an element of a
+/// float list or array parameter.
+fn certainly_float(e: &Expr, floats: &BTreeSet<&str>) -> bool {
+    match e {
+        Expr::Constant(c) => matches!(c.value, ast::Constant::Float(_)),
+        Expr::BinOp(b) => matches!(b.op, ast::Operator::Div) || certainly_float(&b.left, floats) || certainly_float(&b.right, floats),
+        Expr::UnaryOp(u) => matches!(u.op, ast::UnaryOp::USub | ast::UnaryOp::UAdd) && certainly_float(&u.operand, floats),
+        Expr::Call(c) => pyast::dotted(&c.func).as_deref() == Some("float"),
+        Expr::Subscript(s) => !matches!(s.slice.as_ref(), Expr::Slice(_)) && subscript_base(e).is_some_and(|b| floats.contains(b)),
+        _ => false,
+    }
+}
+
+fn target_names(t: &Expr, out: &mut Vec<String>) {
+    match t {
+        Expr::Name(n) => out.push(n.id.to_string()),
+        Expr::Tuple(tu) => tu.elts.iter().for_each(|x| target_names(x, out)),
+        Expr::List(l) => l.elts.iter().for_each(|x| target_names(x, out)),
+        Expr::Starred(s) => target_names(&s.value, out),
+        // an element stored: the container holds it
+        Expr::Subscript(_) => out.extend(subscript_base(t).map(str::to_string)),
+        _ => {}
+    }
+}
+
 /// The name at the bottom of `a[i][j]`.
 pub fn subscript_base(e: &Expr) -> Option<&str> {
     match e {

@@ -317,6 +317,9 @@ fn build_plain(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts:
         // int(nan) raises in Python and is garbage in compiled code
         extra.push(format!("not _aiaccel_finite({})", list_arrays.join(", ")));
     }
+    // a number that may come back as it went in: compiled, an int there would come back
+    // unified with the floats it met (5.0 where Python returns 5)
+    extra.extend(adapter::exact_float_checks(&adapter::returned_as_is(f, def, &params)));
     for m in &module_state {
         // module state goes in as it is at each call: only values the kernel computes with as
         // Python does (not np.float32, which promotes differently compiled, nor an object)

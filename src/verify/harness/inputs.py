@@ -166,6 +166,12 @@ class Gen:
                 return [2**63 - 1, -(2**63), 2**63][n % 3]
             return max(1, min(3, n)) if variant != "zeros" else 0
         if shape == "float":
+            if variant == "int_scalar":
+                # an int scalar among float data, one that wins or loses a max/min in turn:
+                # `b = lo; b = max(b, x[i])` returns the int itself in Python, where a compiled
+                # kernel has unified it with the floats (5 vs 5.0)
+                self.int_toggle = getattr(self, "int_toggle", -1) + 1
+                return [1000, -1000, 5, 0, -3, 1][self.int_toggle % 6]
             if variant == "int_for_float":
                 # an int where a float is expected: `best = lo; best = max(best, x[i])` keeps the
                 # int in Python, a compiled kernel unifies it to float
@@ -315,6 +321,8 @@ def generated_cases(params, seed, max_cases):
                  (5, "list_nan"), (2, "list_nan"), (9, "cancel"), (17, "cancel"), (3, "offset"), (6, "offset"),
                  (10, "edges"), (20, "edges"), (7, "ties"), (12, "ties"), (1, "int_for_float"), (2, "int_for_float"), (3, "int_for_float"), (16, "int_for_float"),
                  (4, "int_for_float_big"), (9, "int_for_float_big")]
+        if shapes & {"float", "unknown"}:
+            plan += [(1, "int_scalar"), (3, "int_scalar"), (6, "int_scalar"), (2, "int_scalar"), (4, "int_scalar"), (9, "int_scalar")]
     if has_int:
         plan += [(4, "bigint"), (1, "bigint"), (6, "bigint"), (1, "int_mid"), (2, "int_mid"), (5, "int_mid"), (2, "int_edge")]
     # inputs at the edges of the adapters' guards (int magnitude, finiteness, element type,
