@@ -61,6 +61,7 @@ fn sixty_line_function() -> (String, Function) {
         ],
         self_attrs: vec![],
             record_attrs: vec![],
+            numpy_module: false,
         returns_value: true,
         loop_depth: 2,
         score: 1.0,

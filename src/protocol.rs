@@ -60,10 +60,11 @@ impl Target {
             variadic: p.variadic,
             has_default: p.default.is_some() && p.shape == ParamShape::Unknown,
             attrs: vec![],
+            nd_too: f.numpy_module && matches!(p.shape, ParamShape::FloatList | ParamShape::IntList | ParamShape::FloatMatrix | ParamShape::IntMatrix | ParamShape::FloatCube),
         };
         let mut params: Vec<ParamSpec> = Vec::new();
         if f.kind == FunctionKind::Method {
-            params.push(ParamSpec { name: "self".into(), shape: Shape::Instance, variadic: false, has_default: false, attrs: f.self_attrs.iter().map(spec).collect() });
+            params.push(ParamSpec { name: "self".into(), shape: Shape::Instance, variadic: false, has_default: false, attrs: f.self_attrs.iter().map(spec).collect(), nd_too: false });
         }
         params.extend(f.params.iter().map(|p| match f.record_attrs.iter().find(|(r, _)| *r == p.name) {
             Some((_, attrs)) => ParamSpec { shape: Shape::Records, attrs: attrs.iter().map(spec).collect(), ..spec(p) },
@@ -94,6 +95,9 @@ pub struct ParamSpec {
     /// An instance's attributes (`Shape::Instance`), or the records' (`Shape::Records`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub attrs: Vec<ParamSpec>,
+    /// A list-shaped parameter in a module that imports NumPy: generated as an ndarray too.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub nd_too: bool,
 }
 
 /// What the generator makes for a parameter: a value of a shape, or an instance of the

@@ -47,3 +47,41 @@ fn benchmark_sizes_follow_the_captured_call_shapes() {
     assert_eq!(timed.len(), 3, "three sizes are timed:\n{err}");
     assert!(timed.iter().all(|l| l.contains("second argument small")), "timed on square inputs, unlike the captured call:\n{err}");
 }
+
+const ND_MODULE: &str = "import numpy as np
+
+
+def total(x):
+    s = 0.0
+    for i in range(len(x)):
+        s += x[i] * x[i]
+    return s
+";
+
+const ND_TEST: &str = "import numpy as np
+
+from energy import total
+
+
+def test_total():
+    x = np.linspace(0.0, 1.0, 500)
+    assert abs(total(x) - float((x * x).sum())) < 1e-9
+";
+
+/// A parameter indexed like a list, in a module that imports NumPy, that the repo's own calls
+/// pass ndarrays for: the scaled sizes are timed on ndarrays too (on lists they would time the
+/// list conversion, a cost these callers never pay), and the evidence says so.
+#[test]
+fn list_indexed_parameters_the_repo_passes_ndarrays_for_are_timed_as_ndarrays() {
+    let repo = common::repo(&[("energy.py", ND_MODULE.as_bytes()), ("test_energy.py", ND_TEST.as_bytes())]);
+    let rule = common::aiaccel(&repo.root, &["rule", "AX001", "--apply", "energy.py::total"]);
+    assert!(rule.status.success(), "{}", common::stderr(&rule));
+    let cand = repo.dir.path().join("cand.py");
+    std::fs::write(&cand, &rule.stdout).unwrap();
+    let out = common::aiaccel(&repo.root, &["check", "energy.py::total", "--candidate", cand.to_str().unwrap(), "--min-speedup", "0"]);
+    let err = common::stderr(&out);
+    assert!(err.contains("ndarray[500] float64"), "the repo's test call was not captured:\n{err}");
+    let timed: Vec<&str> = err.lines().filter(|l| l.trim_start().starts_with("n=")).collect();
+    assert_eq!(timed.len(), 3, "three sizes are timed:\n{err}");
+    assert!(timed.iter().all(|l| l.contains("ndarrays as in the captured calls")), "timed on lists, unlike the captured call:\n{err}");
+}

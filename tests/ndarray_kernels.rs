@@ -2,7 +2,8 @@
 //! `a[i, j]`) go to the kernel as they are, in any layout; dtypes whose compiled arithmetic
 //! differs from NumPy's (float32, narrow ints, bool) and subclasses (np.matrix) take the original
 //! path; in-place writes reach the caller's buffer; a returned argument is the caller's object;
-//! a scalar computed from elements comes back as the NumPy scalar the loop would give.
+//! a scalar computed from elements comes back as the NumPy scalar the loop would give; in a
+//! module that imports NumPy, parameters indexed like lists take ndarrays too.
 
 mod common;
 
@@ -14,7 +15,7 @@ fn fixtures() -> PathBuf {
 
 #[test]
 fn ndarray_parameters_take_the_kernel_as_they_are_and_keep_numpy_semantics() {
-    let (v, _) = common::rewrite_and_probe(&fixtures(), "kernels.py", "AX001", &["pairwise_dist", "relax", "scale_rows", "total"]);
+    let (v, _) = common::rewrite_and_probe(&fixtures(), "kernels.py", "AX001", &["pairwise_dist", "relax", "scale_rows", "total", "dot_list", "scale_list"]);
     for (label, ok) in v["same"].as_object().unwrap() {
         assert_eq!(ok, true, "{label}: the rewrite's result differs from the original's: {v}");
     }
@@ -22,7 +23,12 @@ fn ndarray_parameters_take_the_kernel_as_they_are_and_keep_numpy_semantics() {
     for label in ["float64", "int64", "complex128", "fortran", "strided view", "in place", "in place, fortran", "returned argument", "numpy scalar result"] {
         assert!(fast(label), "{label} should take the kernel: {v}");
     }
-    for label in ["float32 (original path)", "matrix subclass (original path)"] {
+    // list-indexed parameters in a module that imports NumPy: ndarrays of the list's element
+    // type take the kernel too (a NumPy scalar back where the loop would make one)
+    for label in ["list-indexed: ndarrays", "list-indexed: lists", "list-indexed: a list and an ndarray", "list-indexed: in place, ndarray", "list-indexed: in place, list"] {
+        assert!(fast(label), "{label} should take the kernel: {v}");
+    }
+    for label in ["float32 (original path)", "matrix subclass (original path)", "list-indexed: float32 (original path)", "list-indexed: int64 ndarrays (original path, as int lists)"] {
         assert!(!fast(label), "{label} must run the original: {v}");
     }
 }

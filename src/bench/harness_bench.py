@@ -36,9 +36,33 @@ def copies(case, k):
 BENCH_VARIANTS = ("positive", "int_positive", "spd", "bytes", "text")
 
 
-def bench_case(params, n, profile, seed, variant="positive"):
+def bench_case(params, n, profile, seed, variant="positive", as_nd=()):
     gen = Gen(seed)
-    return {"args": gen_args(params, n, variant, profile, gen), "kwargs": {}, "label": "n=%d" % n}
+    args = gen_args(params, n, variant, profile, gen)
+    if as_nd:
+        import numpy as np
+
+        for i in as_nd:
+            if i < len(args) and type(args[i]) is list:
+                try:
+                    args[i] = np.array(args[i], dtype=np.int64 if params[i]["shape"].startswith("int") else np.float64)
+                except (ValueError, TypeError, OverflowError):
+                    pass
+    return {"args": args, "kwargs": {}, "label": "n=%d" % n}
+
+
+def captured_nd(params, captured):
+    """The list-shaped parameters (of a module that imports NumPy) that every captured call
+    passes an ndarray for: the scaled sizes are timed with ndarrays there too, as the repo
+    calls the function, where without captured calls they are timed as lists (the slower,
+    converted path)."""
+    out = []
+    for i, p in enumerate(params):
+        if not p.get("nd_too") or not captured:
+            continue
+        if all(i < len(c["args"]) and type(c["args"][i]).__name__ == "ndarray" for c in captured):
+            out.append(i)
+    return tuple(out)
 
 
 def bench_profiles(params, captured):
@@ -75,10 +99,11 @@ def mode_bench(req):
     chosen = None
     captured = load_captured(req["captured_file"])
     profiles = bench_profiles(params, captured)
+    as_nd = captured_nd(params, captured)
     with contextlib.redirect_stdout(sink):
         for profile in profiles:
             for variant in BENCH_VARIANTS:
-                case = bench_case(params, 16, profile, seed, variant)
+                case = bench_case(params, 16, profile, seed, variant, as_nd)
                 if call(fn_orig, case, seed)["exc"] is None:
                     chosen = (profile, variant)
                     break
@@ -95,7 +120,7 @@ def mode_bench(req):
         grow_deadline = time.perf_counter() + req["grow_budget_s"]
         with contextlib.redirect_stdout(sink):
             while True:
-                case = bench_case(params, n, chosen[0], seed, chosen[1])
+                case = bench_case(params, n, chosen[0], seed, chosen[1], as_nd)
                 o = call(fn_orig, case, seed)
                 if o["exc"] is not None:
                     n //= 2
@@ -110,7 +135,9 @@ def mode_bench(req):
         ladder = sorted({max(2, n // 16), max(2, n // 4), n})
         shape = "" if chosen[0] == "square" else ", second argument small"
         kind = "" if chosen[1] == "positive" else ", %s" % chosen[1].replace("_", " ")
-        sizes = [("%d%s%s" % (k, shape, kind), bench_case(params, k, chosen[0], seed, chosen[1])) for k in ladder]
+        if as_nd:
+            kind += ", ndarrays as in the captured calls"
+        sizes = [("%d%s%s" % (k, shape, kind), bench_case(params, k, chosen[0], seed, chosen[1], as_nd)) for k in ladder]
     try:
         t0 = time.perf_counter()
         fn_cand = bound_callable(req["cand_module"], req["qualname"], req["kind"])

@@ -179,7 +179,7 @@ fn scan(path: &str, src: &str) -> Result<Vec<(Function, Option<String>)>, String
         .map(|d| (d.name.as_str(), Analysed { facts: analyze::facts(&d.body), params: analyze::params(src, d, false) }))
         .collect();
     let inherited = inherit_from_helpers(&suite, &analysed);
-    let ctx = ModuleCtx { path, module: &module, src, module_names: &module_names };
+    let ctx = ModuleCtx { path, module: &module, src, module_names: &module_names, numpy_module: imports_numpy(&suite) };
     // what an accepted aiaccel rewrite left: `f` (the adapter), `_f_kernel` and `_f_py`, the
     // original kept as the fallback; accelerating the fallback again would only churn
     let top_defs: std::collections::BTreeSet<&str> = suite.iter().filter_map(|s| if let Stmt::FunctionDef(d) = s { Some(d.name.as_str()) } else { None }).collect();
@@ -218,6 +218,18 @@ fn scan(path: &str, src: &str) -> Result<Vec<(Function, Option<String>)>, String
 }
 
 /// Names bound at module level (for detecting writes to module state through subscripts).
+/// `import numpy`, `import numpy as np`, `from numpy import ...` at module level (or inside a
+/// top-level `if`/`try`).
+fn imports_numpy(suite: &[Stmt]) -> bool {
+    let mut found = false;
+    pyast::walk_stmts(suite, &mut |s| match s {
+        Stmt::Import(i) => found |= i.names.iter().any(|a| a.name.as_str() == "numpy" || a.name.starts_with("numpy.")),
+        Stmt::ImportFrom(i) => found |= i.module.as_ref().is_some_and(|m| m.as_str() == "numpy" || m.starts_with("numpy.")),
+        _ => {}
+    });
+    found
+}
+
 fn module_level_names(suite: &[Stmt]) -> Vec<String> {
     let mut v = Vec::new();
     for s in suite {
@@ -355,11 +367,13 @@ struct ModuleCtx<'a> {
     src: &'a str,
     /// Names bound at module level (`module_level_names`).
     module_names: &'a [String],
+    /// The module imports NumPy (`imports_numpy`).
+    numpy_module: bool,
 }
 
 /// `analysed`: the module-level function's analysis, made once in `scan` (a method's is made here).
 fn consider(ctx: &ModuleCtx<'_>, stmt: &Stmt, def: &ast::StmtFunctionDef, class: Option<&str>, analysed: Option<&Analysed>, inherited: Option<&Inherited>) -> (Function, Option<String>) {
-    let ModuleCtx { path, module, src, module_names } = *ctx;
+    let ModuleCtx { path, module, src, module_names, numpy_module } = *ctx;
     let qualname = match class {
         Some(c) => format!("{c}.{}", def.name),
         None => def.name.to_string(),
@@ -427,6 +441,7 @@ fn consider(ctx: &ModuleCtx<'_>, stmt: &Stmt, def: &ast::StmtFunctionDef, class:
             _ => vec![],
         },
         params,
+        numpy_module,
         returns_value: facts.returns_value,
         loop_depth: facts.loop_depth,
         score,

@@ -80,6 +80,11 @@ pub struct Function {
     /// each with its records' attributes and their shapes: the verifier generates such lists.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub record_attrs: Vec<(String, Vec<Param>)>,
+    /// Its module imports NumPy: its list-indexed parameters may be ndarrays there, so the fast
+    /// path takes an ndarray of the same dims and element type as well, and the verifier
+    /// generates both.
+    #[serde(default)]
+    pub numpy_module: bool,
     /// Has a `return <value>` statement.
     pub returns_value: bool,
     /// Loop nesting depth (1 = a single loop).

@@ -527,6 +527,7 @@ mod tests {
             params: vec![Param { name: "xs".into(), annotation: None, default: None, shape: ParamShape::FloatList, variadic: false }],
             self_attrs: vec![],
             record_attrs: vec![],
+            numpy_module: false,
             returns_value: true,
             loop_depth: 1,
             score: 1.0,

@@ -489,6 +489,7 @@ def moving_average(xs, w):\n    out = []\n    for i in range(len(xs) - w + 1):\n
             ],
             self_attrs: vec![],
             record_attrs: vec![],
+            numpy_module: false,
             returns_value: true,
             loop_depth: 1,
             score: 1.0,

@@ -74,6 +74,9 @@ pub struct ParamPlan {
     /// array takes the original path, where NumPy raises on NaN, inf or a float past int64 and
     /// a compiled store would convert it silently.
     pub stores_non_ints: bool,
+    /// A list parameter of a function in a module that imports NumPy: an ndarray of its dims
+    /// and element type takes the fast path too (`_aiaccel_arr(..., nd=True)`).
+    pub nd_too: bool,
 }
 
 impl ParamPlan {
@@ -119,7 +122,8 @@ pub fn plan_params(f: &Function, def: &ast::StmtFunctionDef) -> Result<Vec<Param
             return Err(format!("parameter `{}` is stored into but is not a list or an array of numbers", p.name));
         }
         let stores_non_ints = mutated && !int_stores.contains(&p.name);
-        out.push(ParamPlan { name: p.name.clone(), conv, mutated, stores_non_ints });
+        let nd_too = f.numpy_module && matches!(conv, Conv::List { .. });
+        out.push(ParamPlan { name: p.name.clone(), conv, mutated, stores_non_ints, nd_too });
     }
     if mutating_method_calls(&def.body, &out) {
         return Err("calls a mutating method (append, sort, ...) on a parameter".into());
@@ -317,7 +321,8 @@ pub fn returned_as_is(f: &Function, def: &ast::StmtFunctionDef, params: &[ParamP
                     Stmt::For(l) => (vec![l.target.as_ref()], Some(l.iter.as_ref())),
                     Stmt::AugAssign(a) if !matches!(a.op, ast::Operator::Div) => {
                         let v = a.value.as_ref();
-                        let float_other = certainly_float(v, &float_containers);
+                        // `C[i][j] *= beta` on a float list: a float whatever beta is
+                        let float_other = certainly_float(v, &float_containers, &tainted) || certainly_float(&a.target, &float_containers, &tainted);
                         (if float_other { vec![] } else { vec![a.target.as_ref()] }, Some(v))
                     }
                     _ => (vec![], None),
@@ -369,8 +374,8 @@ fn carries(e: &Expr, tainted: &BTreeSet<String>, floats: &BTreeSet<&str>) -> boo
         Expr::Name(n) => tainted.contains(n.id.as_str()),
         Expr::BinOp(b) => {
             !matches!(b.op, ast::Operator::Div)
-                && !certainly_float(&b.left, floats)
-                && !certainly_float(&b.right, floats)
+                && !certainly_float(&b.left, floats, tainted)
+                && !certainly_float(&b.right, floats, tainted)
                 && (carries(&b.left, tainted, floats) || carries(&b.right, tainted, floats))
         }
         Expr::UnaryOp(u) => !matches!(u.op, ast::UnaryOp::Not) && carries(&u.operand, tainted, floats),
@@ -392,13 +397,14 @@ fn carries(e: &Expr, tainted: &BTreeSet<String>, floats: &BTreeSet<&str>) -> boo
 
 /// A float whatever the inputs: a float literal, a true division, `float()`, an element of a
 /// float list or array parameter.
-fn certainly_float(e: &Expr, floats: &BTreeSet<&str>) -> bool {
+/// (An element of a container the value was stored into is not: `xs[0] = lo`.)
+fn certainly_float(e: &Expr, floats: &BTreeSet<&str>, tainted: &BTreeSet<String>) -> bool {
     match e {
         Expr::Constant(c) => matches!(c.value, ast::Constant::Float(_)),
-        Expr::BinOp(b) => matches!(b.op, ast::Operator::Div) || certainly_float(&b.left, floats) || certainly_float(&b.right, floats),
-        Expr::UnaryOp(u) => matches!(u.op, ast::UnaryOp::USub | ast::UnaryOp::UAdd) && certainly_float(&u.operand, floats),
+        Expr::BinOp(b) => matches!(b.op, ast::Operator::Div) || certainly_float(&b.left, floats, tainted) || certainly_float(&b.right, floats, tainted),
+        Expr::UnaryOp(u) => matches!(u.op, ast::UnaryOp::USub | ast::UnaryOp::UAdd) && certainly_float(&u.operand, floats, tainted),
         Expr::Call(c) => pyast::dotted(&c.func).as_deref() == Some("float"),
-        Expr::Subscript(s) => !matches!(s.slice.as_ref(), Expr::Slice(_)) && subscript_base(e).is_some_and(|b| floats.contains(b)),
+        Expr::Subscript(s) => !matches!(s.slice.as_ref(), Expr::Slice(_)) && subscript_base(e).is_some_and(|b| floats.contains(b) && !tainted.contains(b)),
         _ => false,
     }
 }
@@ -492,7 +498,7 @@ pub fn guard_lines(params: &[ParamPlan], py_name: &str, int_degree: usize, int_v
             Conv::List { ndim, as_float, int_elems, ints_too, seq } => {
                 let a = p.fast_name();
                 let elem = if int_elems { "int" } else if ints_too && !as_float { "None" } else { "float" };
-                let mut flags = match (as_float, nd) {
+                let mut flags = match (as_float, nd || p.nd_too) {
                     (false, false) => String::new(),
                     (true, false) => ", True".into(),
                     (false, true) => ", nd=True".into(),
@@ -602,4 +608,35 @@ pub fn signature_and_doc(def: &ast::StmtFunctionDef, module_src: &str) -> (Strin
         _ => None,
     };
     (header, doc)
+}
+
+#[cfg(test)]
+mod returned_as_is_tests {
+    use super::*;
+
+    fn as_is(src: &str) -> Vec<String> {
+        let f = crate::discover::function_at("m.py", src, "f").unwrap();
+        let suite = pyast::parse_module(src, "m.py").unwrap();
+        let Some(Stmt::FunctionDef(def)) = suite.first() else { panic!() };
+        let params = plan_params(&f, def).unwrap();
+        returned_as_is(&f, def, &params)
+    }
+
+    #[test]
+    fn a_number_that_may_come_back_as_it_went_in_is_found() {
+        // returned through max, through an empty loop, stored into a written list
+        assert_eq!(as_is("def f(xs, lo):\n    b = lo\n    for i in range(len(xs)):\n        b = max(b, xs[i])\n    return b\n"), ["lo"]);
+        assert_eq!(as_is("def f(xs, s0):\n    t = s0\n    for i in range(1, len(xs)):\n        t += xs[i] * xs[i - 1]\n    return t\n"), ["s0"]);
+        assert_eq!(as_is("def f(xs, out, lo):\n    for i in range(len(xs)):\n        out[i] = lo if xs[i] < 0.0 else xs[i]\n"), ["lo"]);
+        assert_eq!(as_is("def f(xs, lo):\n    b = lo\n    for i in range(len(xs)):\n        if xs[i] > b:\n            b = xs[i]\n    return b, len(xs)\n"), ["lo"]);
+    }
+
+    #[test]
+    fn a_number_that_meets_a_float_first_is_not() {
+        // scaled into floats, divided, compared, scaling a float list in place
+        assert!(as_is("def f(xs, k):\n    s = 0.0\n    for i in range(len(xs)):\n        s += k * xs[i]\n    return s\n").is_empty());
+        assert!(as_is("def f(xs, k):\n    s = 0.0\n    for i in range(len(xs)):\n        s += xs[i] / k\n    return s\n").is_empty());
+        assert!(as_is("def f(xs, t):\n    c = 0\n    for i in range(len(xs)):\n        if xs[i] > t:\n            c += 1\n    return c\n").is_empty());
+        assert!(as_is("def f(beta, C: list[list[float]]):\n    for i in range(len(C)):\n        for j in range(len(C[i])):\n            C[i][j] *= beta\n").is_empty());
+    }
 }

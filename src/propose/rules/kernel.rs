@@ -405,7 +405,18 @@ fn build_plain(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts:
         // `return xs`: the caller's own list (its writes already put back), not a copy of it
         lines.push(format!("return {n}"));
     } else if buffers.is_empty() && appends.is_empty() && !returns_list_param {
-        match numpy_scalar_result(&def.body, &array_params) {
+        // list parameters that may be ndarrays (a module that imports NumPy): their elements
+        // are NumPy scalars where they are
+        let maybe_nd: Vec<&ParamPlan> = array_params.iter().copied().chain(params.iter().filter(|p| p.nd_too)).collect();
+        match numpy_scalar_result(&def.body, &maybe_nd) {
+            Some(arrays) if arrays.iter().any(|a| params.iter().any(|p| p.nd_too && &p.name == a)) => {
+                // the same, for those that came as ndarrays at this call
+                lines.push("if type(_r) in (int, float, complex):".to_string());
+                lines.push(format!("    _nd = [_v for _v in ({},) if type(_v) is _aiaccel_np.ndarray]", arrays.join(", ")));
+                lines.push("    if _nd:".to_string());
+                lines.push("        _r = _aiaccel_np.result_type(*_nd, _r).type(_r)".to_string());
+                lines.push("return _r".into());
+            }
             // the original's arithmetic on array elements yields NumPy scalars (np.float64, not
             // float): the kernel's Python scalar becomes the same NumPy type
             Some(arrays) => {
