@@ -118,7 +118,8 @@ fn the_repos_own_tests_must_pass_with_the_candidate() {
 }
 
 /// Issue #13: a rewrite slower at the repo's own call sizes (the captured calls) than the
-/// original is not accepted, however fast it is at scale; the report says from which size on it
+/// original, or faster there by less than --min-speedup, is not accepted, however fast it is at
+/// scale; the report says from which size on it
 /// wins. The captured size is timed beside the generated ones and its results compared too.
 #[test]
 fn a_rewrite_slower_at_the_captured_call_sizes_is_not_accepted() {
@@ -133,7 +134,7 @@ fn a_rewrite_slower_at_the_captured_call_sizes_is_not_accepted() {
     assert_eq!(real.len(), 1, "the largest captured call is timed: {c}");
     assert!(real[0]["inputs"].as_str().unwrap().contains("list[7] of list[3]"), "{c}");
     let at_scale = sizes.iter().rev().find(|s| s["real"] != true).unwrap()["speedup"].as_f64().unwrap();
-    if real[0]["speedup"].as_f64().unwrap() < 1.0 {
+    if real[0]["speedup"].as_f64().unwrap() < 1.2 {
         assert_eq!(f["status"], "rejected", "{f}");
         assert!(c["message"].as_str().unwrap().contains("faster only above size"), "{c}");
         assert!(at_scale > 1.2, "fast at scale, slow at the real size: {c}");

@@ -51,6 +51,26 @@ def bench_case(params, n, profile, seed, variant="positive", as_nd=()):
     return {"args": args, "kwargs": {}, "label": "n=%d" % n}
 
 
+def _first_leaf(v):
+    while type(v) in (list, tuple) and v:
+        v = v[0]
+    return v
+
+
+def captured_int_lists(params, captured):
+    """Every list-shaped argument of every captured call holds ints: the scaled sizes are
+    timed on int lists first, as the repo calls the function (a float-shaped list the body
+    computes the same on as on ints takes its int fast path there)."""
+    idx = [i for i, p in enumerate(params) if p["shape"].endswith(("_list", "_matrix")) or p["shape"] == "float_cube"]
+    if not captured or not idx:
+        return False
+    for c in captured:
+        for i in idx:
+            if i >= len(c["args"]) or type(c["args"][i]) not in (list, tuple) or type(_first_leaf(c["args"][i])) is not int:
+                return False
+    return True
+
+
 def captured_nd(params, captured):
     """The list-shaped parameters (of a module that imports NumPy) that every captured call
     passes an ndarray for: the scaled sizes are timed with ndarrays there too, as the repo
@@ -100,12 +120,25 @@ def mode_bench(req):
     captured = load_captured(req["captured_file"])
     profiles = bench_profiles(params, captured)
     as_nd = captured_nd(params, captured)
+    # a call of the original past this is stopped: a size parameter driving factorial or
+    # exponential work (`fannkuch(16)`) must not spend the whole benchmark on one call
+    limit = max(1.0, 10 * target)
+    start = 16
     with contextlib.redirect_stdout(sink):
         for profile in profiles:
-            for variant in BENCH_VARIANTS:
-                case = bench_case(params, 16, profile, seed, variant, as_nd)
-                if call(fn_orig, case, seed)["exc"] is None:
+            variants = BENCH_VARIANTS
+            if captured_int_lists(params, captured):
+                variants = ("int_positive",) + tuple(v for v in BENCH_VARIANTS if v != "int_positive")
+            for variant in variants:
+                n0 = 16
+                while True:
+                    o = call(fn_orig, bench_case(params, n0, profile, seed, variant, as_nd), seed, limit)
+                    if not o["too_slow"] or n0 <= 2:
+                        break
+                    n0 //= 2
+                if o["exc"] is None and not o["too_slow"]:
                     chosen = (profile, variant)
+                    start = n0
                     break
             if chosen:
                 break
@@ -115,16 +148,22 @@ def mode_bench(req):
         # benchmark on the largest captured call only
         sizes = [("captured", largest_captured(captured))]
     else:
-        n = 16
+        n = start
         t = 0.0
+        last_ok = start
         grow_deadline = time.perf_counter() + req["grow_budget_s"]
         with contextlib.redirect_stdout(sink):
             while True:
                 case = bench_case(params, n, chosen[0], seed, chosen[1], as_nd)
-                o = call(fn_orig, case, seed)
+                o = call(fn_orig, case, seed, limit)
+                if o["too_slow"]:
+                    # back to the largest size the original ran on within the limit
+                    n = last_ok
+                    break
                 if o["exc"] is not None:
                     n //= 2
                     break
+                last_ok = n
                 t = o["seconds"]
                 if t >= target or n >= req["max_n"] or time.perf_counter() > grow_deadline:
                     break

@@ -217,12 +217,13 @@ impl Bencher<'_> {
             BenchOutcome::NotFaster { reason: format!("{:.2}x at the largest size is below --min-speedup {:.2}", last.speedup, s.min_speedup), timing }
         } else if slowest_round < 1.0 {
             BenchOutcome::NotFaster { reason: format!("median {:.2}x but one interleaved round was slower ({:.2}x): not a consistent win", last.speedup, slowest_round), timing }
-        } else if let Some(real) = timing.real().filter(|r| r.speedup < 1.0 && !s.accept_at_scale) {
-            // a speedup the user would not see at their own call sizes is not a speedup
+        } else if let Some(real) = timing.real().filter(|r| r.speedup < s.min_speedup && !s.accept_at_scale) {
+            // a speedup the user would not see at their own call sizes is not a speedup: the
+            // headline (at the real size) must meet --min-speedup as the scaled size does
             let above = timing.scaled().find(|t| t.speedup >= s.min_speedup).map(|t| t.size.clone()).unwrap_or_else(|| last.size.clone());
             let reason = format!(
-                "{:.2}x at the repo's own call size ({}) but {:.2}x at n={}: faster only above size {above} (--accept-at-scale accepts it)",
-                real.speedup, real.inputs, last.speedup, last.size
+                "{:.2}x at the repo's own call size ({}) is below --min-speedup {:.2}, {:.2}x at n={}: faster only above size {above} (--accept-at-scale accepts it)",
+                real.speedup, real.inputs, s.min_speedup, last.speedup, last.size
             );
             BenchOutcome::NotFaster { reason, timing }
         } else {

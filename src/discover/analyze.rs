@@ -392,6 +392,15 @@ impl Usage {
                 }
             }
         }
+        // `w = weights[i]` (or `for w in weights`) with w a range bound or an index: weights'
+        // elements are ints (a float there raises in Python); through rows too (`row = A[i]`)
+        for _ in 0..3 {
+            for (base, kids) in u.children.clone() {
+                if kids.iter().any(|k| u.sizes.contains(k) || u.int_scalars.contains(k) || u.int_elements.contains(k)) {
+                    u.int_elements.insert(base);
+                }
+            }
+        }
         u
     }
 

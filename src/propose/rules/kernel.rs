@@ -176,11 +176,13 @@ fn build_plain(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts:
     // path too
     //     for k in range(n): ... through_k = d_ik + row_k[j]   # floyd_warshall on int weights
     // (`m = 0.0; m = xs[i]` would make `m` a float in Numba where Python keeps the int.)
-    let int_buffers = buffers.iter().map(|b| b.dtype).chain(appends.iter().map(|a| a.dtype)).all(|d| matches!(d, Dtype::Int | Dtype::Bool));
+    // (a buffer of the inputs' promoted dtype is int64 on int lists, as Python's cells are ints:
+    //     dp = [0] * (cap + 1); ... dp[c] = dp[c - w] + v      # knapsack on int weights, values)
+    let int_buffers = buffers.iter().map(|b| b.dtype).chain(appends.iter().map(|a| a.dtype)).all(|d| matches!(d, Dtype::Int | Dtype::Bool | Dtype::Data));
     // (and no number parameter that may be a float: `C[i][j] *= beta` makes an int list's
     // elements floats in Python, truncated ints in an int64 array)
     let int_scalars = f.params.iter().all(|p| !matches!(p.shape, ParamShape::Float | ParamShape::Unknown));
-    if int_buffers && int_scalars && !uses_dt && helpers.is_empty() && !makes_floats(&def.body) {
+    if int_buffers && int_scalars && helpers.is_empty() && !makes_floats(&def.body) {
         for p in params.iter_mut() {
             if let Conv::List { int_elems: false, as_float: false, ref mut ints_too, .. } = p.conv {
                 *ints_too = true;
@@ -316,6 +318,12 @@ fn build_plain(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts:
     if converts_to_int && !list_arrays.is_empty() {
         // int(nan) raises in Python and is garbage in compiled code
         extra.push(format!("not _aiaccel_finite({})", list_arrays.join(", ")));
+    }
+    if buffers.iter().any(|b| b.dtype == Dtype::Data) && !list_arrays.is_empty() {
+        // `dp = [0] * (cap + 1)` filled with what the inputs give: on float data a cell the body
+        // never writes stays the int 0 in Python and would be 0.0 in a float64 array, so only
+        // int data (an int64 array, int cells as in Python) takes the fast path
+        extra.push(format!("_aiaccel_np.result_type({}).kind not in \"iub\"", list_arrays.join(", ")));
     }
     // a number that may come back as it went in: compiled, an int there would come back
     // unified with the floats it met (5.0 where Python returns 5)
@@ -1282,6 +1290,8 @@ fn is_int_expr(e: &Expr, buffer: &str, body: &[Stmt]) -> bool {
         Expr::Constant(c) => matches!(c.value, ast::Constant::Int(_) | ast::Constant::Bool(_)),
         Expr::Name(n) => int_locals(body).contains(n.id.as_str()),
         Expr::Subscript(_) => adapter::subscript_base(e) == Some(buffer),
+        // (max/min of ints: `dp[i][j] = max(dp[i - 1][j], dp[i][j - 1])`)
+        Expr::Call(c) if matches!(pyast::dotted(&c.func).as_deref(), Some("max" | "min" | "abs")) => c.keywords.is_empty() && !c.args.is_empty() && c.args.iter().all(|a| is_int_expr(a, buffer, body)),
         Expr::Call(c) => matches!(pyast::dotted(&c.func).as_deref(), Some("len" | "int" | "math.floor" | "math.ceil" | "round")) && (pyast::dotted(&c.func).as_deref() != Some("round") || c.args.len() == 1),
         Expr::BinOp(b) => {
             matches!(b.op, ast::Operator::Add | ast::Operator::Sub | ast::Operator::Mult | ast::Operator::FloorDiv | ast::Operator::Mod)

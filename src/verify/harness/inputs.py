@@ -81,7 +81,7 @@ class Gen:
             return [-r.randint(1, 100) for _ in range(n)]
         if variant == "bigint":
             return [r.choice([1, -1]) * r.randint(2**61, 2**70) for _ in range(n)]
-        if variant == "positive":
+        if variant in ("positive", "int_positive"):
             return [r.randint(1, 100) for _ in range(n)]
         if variant == "int_mid":
             # each fits in int64, their products and sums need not
