@@ -77,16 +77,17 @@ fn the_adapter_says_which_sequences_it_takes() {
         rules::apply("AX001", &f, &src).unwrap().unwrap()
     };
     // characters compared with each other: str too; with literals: bytes and int lists only
-    assert!(cand("levenshtein").contains("_aiaccel_arr(a, 1, None, seq=7)"));
-    assert!(cand("count_vowel_runs").contains("_aiaccel_arr(s, 1, None, seq=5)"));
+    // (and, the module importing NumPy, ndarrays of the lists' element type: `nd=True`)
+    assert!(cand("levenshtein").contains("_aiaccel_arr(a, 1, None, nd=True, seq=7)"));
+    assert!(cand("count_vowel_runs").contains("_aiaccel_arr(s, 1, None, nd=True, seq=5)"));
     // a str and a list compared with each other: 'a' == 97 is False in Python
     assert!(cand("levenshtein").contains("len({type(a) is str, type(b) is str}) > 1"));
     // a body with a float literal keeps int lists on the original path (a float local would
     // turn the ints it takes into floats)
     // (and a written matrix takes no rows that are one list: `mut=True`)
-    assert!(cand("smooth").contains("_aiaccel_arr(grid, 2, float, mut=True)"));
+    assert!(cand("smooth").contains("_aiaccel_arr(grid, 2, float, nd=True, mut=True)"));
     assert!(cand("smooth").contains("row.copy()"));
-    assert!(cand("shortest_paths").contains("_aiaccel_arr(dist, 2, None, mut=True)"));
+    assert!(cand("shortest_paths").contains("_aiaccel_arr(dist, 2, None, nd=True, mut=True)"));
     // read-only and not returned: tuples and array.array too
     assert!(cand("chain3").contains("_aiaccel_arr(A, 2, float, seq=4)"));
     // one list passed for two arguments of a function that writes one: the original path

@@ -396,7 +396,10 @@ impl Usage {
         // elements are ints (a float there raises in Python); through rows too (`row = A[i]`)
         for _ in 0..3 {
             for (base, kids) in u.children.clone() {
-                if kids.iter().any(|k| u.sizes.contains(k) || u.int_scalars.contains(k) || u.int_elements.contains(k)) {
+                // (a name under `len()` in a range bound is a sequence, not an int: `for p in
+                // points: range(len(p))`; nor is one that is itself indexed or iterated)
+                let scalar = |k: &String| !u.sequences.contains(k) && u.sub_depth.get(k).copied().unwrap_or(0) == 0;
+                if kids.iter().any(|k| scalar(k) && (u.sizes.contains(k) || u.int_scalars.contains(k)) || u.int_elements.contains(k)) {
                     u.int_elements.insert(base);
                 }
             }
@@ -493,5 +496,30 @@ fn index_names<'a>(slice: &'a Expr, f: &mut dyn FnMut(&'a str)) {
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::discover::{function_at, ParamShape};
+
+    fn shapes(src: &str) -> Vec<ParamShape> {
+        function_at("m.py", src, "f").unwrap().params.iter().map(|p| p.shape).collect()
+    }
+
+    #[test]
+    fn elements_used_through_a_local_as_range_bounds_or_indices_are_ints() {
+        // `w = weights[i]` bounds a range and indexes: weights holds ints
+        let knapsack = "def f(weights, values, cap):\n    dp = [0] * (cap + 1)\n    for i in range(len(weights)):\n        w = weights[i]\n        v = values[i]\n        for c in range(cap, w - 1, -1):\n            if dp[c - w] + v > dp[c]:\n                dp[c] = dp[c - w] + v\n    return dp[cap]\n";
+        assert_eq!(shapes(knapsack), [ParamShape::IntList, ParamShape::FloatList, ParamShape::Size]);
+        let lookup = "def f(idx, table):\n    s = 0.0\n    for k in idx:\n        s += table[k]\n    return s\n";
+        assert_eq!(shapes(lookup), [ParamShape::IntList, ParamShape::FloatList]);
+    }
+
+    #[test]
+    fn a_row_measured_in_a_range_bound_is_not_an_int() {
+        // `range(len(p))` measures the row p: points' elements stay floats
+        let kmeans = "def f(points, centroids):\n    out = []\n    for p in points:\n        d = 0.0\n        for k in range(len(p)):\n            d += (p[k] - centroids[0][k]) ** 2\n        out.append(d)\n    return out\n";
+        assert_eq!(shapes(kmeans), [ParamShape::FloatMatrix, ParamShape::FloatMatrix]);
     }
 }

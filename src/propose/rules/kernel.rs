@@ -157,6 +157,19 @@ fn build_plain(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts:
         }
     }
     let appends = find_append_buffers(&def.body, module_src, &param_names);
+    // results that come back as lists (`_aiaccel_back`) hold Python floats, where the original
+    // on ndarrays builds lists of NumPy scalars: there ndarrays for list parameters run the
+    // original
+    let list_result = !buffers.is_empty() || !appends.is_empty() || {
+        let lists: BTreeSet<&str> = params.iter().filter(|p| matches!(p.conv, Conv::List { .. })).map(|p| p.name.as_str()).collect();
+        let returned = returned_param(&def.body);
+        returned_names(&def.body).iter().any(|n| lists.contains(n.as_str()) && returned.as_deref() != Some(n.as_str()))
+    };
+    if list_result {
+        for p in params.iter_mut() {
+            p.nd_too = false;
+        }
+    }
     for a in &appends {
         edits.extend(a.edits.iter().cloned());
     }

@@ -339,7 +339,10 @@ def generated_cases(params, seed, max_cases):
         plan += [(1, "text"), (5, "text"), (12, "text"), (7, "text_uni"), (1, "bytes"), (8, "bytes"), (30, "bytes"), (1, "array"), (7, "array")]
     if shapes & {"float_list", "int_list", "float_matrix", "int_matrix", "float_cube"}:
         plan += [(1, "tuples"), (6, "tuples"), (9, "tuples")]
-    if shapes & set(ARRAY_SHAPES) or any(p.get("nd_too") for p in flat_params(params)):
+    if not shapes & set(ARRAY_SHAPES) and any(p.get("nd_too") for p in flat_params(params)):
+        # list-indexed parameters of a module that imports NumPy, given as ndarrays
+        plan += [(6, "nd_list"), (5, "nd_list_zeros")]
+    if shapes & set(ARRAY_SHAPES):
         # dtypes, layouts and subclasses an ndarray fast path takes as they are or refuses; and
         # the list-indexed parameters of such a function given as ndarrays (NumPy scalars then)
         plan += [(5, "nd_int"), (4, "nd_int_big"), (6, "nd_f32"), (5, "nd_bool"), (4, "nd_complex"), (7, "nd_fortran"), (6, "nd_view"), (4, "nd_matrix"),
