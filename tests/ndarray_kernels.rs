@@ -15,7 +15,7 @@ fn fixtures() -> PathBuf {
 
 #[test]
 fn ndarray_parameters_take_the_kernel_as_they_are_and_keep_numpy_semantics() {
-    let (v, _) = common::rewrite_and_probe(&fixtures(), "kernels.py", "AX001", &["pairwise_dist", "relax", "scale_rows", "total", "dot_list", "scale_list"]);
+    let (v, _) = common::rewrite_and_probe(&fixtures(), "kernels.py", "AX001", &["pairwise_dist", "relax", "scale_rows", "total", "dot_list", "scale_list", "scale_both", "blend_with_table", "bin_counts"]);
     for (label, ok) in v["same"].as_object().unwrap() {
         assert_eq!(ok, true, "{label}: the rewrite's result differs from the original's: {v}");
     }
@@ -25,8 +25,25 @@ fn ndarray_parameters_take_the_kernel_as_they_are_and_keep_numpy_semantics() {
     }
     // list-indexed parameters in a module that imports NumPy: ndarrays of the list's element
     // type take the kernel too (a NumPy scalar back where the loop would make one)
-    for label in ["list-indexed: ndarrays", "list-indexed: lists", "list-indexed: a list and an ndarray", "list-indexed: in place, ndarray", "list-indexed: in place, list"] {
+    for label in ["list-indexed: ndarrays", "list-indexed: lists", "list-indexed: in place, ndarray", "list-indexed: in place, list"] {
         assert!(fast(label), "{label} should take the kernel: {v}");
+    }
+    // what red-team sessions found: a read-only written output, a float range bound, the module's
+    // own table as the written argument, lists mixed with ndarrays, a division by zero that
+    // NumPy scalars and floats treat apart: each runs the original
+    for label in ["both written, lists", "a written list apart from the table", "bins on a list"] {
+        assert!(fast(label), "{label} should take the kernel: {v}");
+    }
+    for label in [
+        "written, read-only second output (original path)",
+        "written, list and read-only ndarray (original path)",
+        "a float loop bound (original path)",
+        "a list and an ndarray (original path)",
+        "list-indexed: a list and an ndarray",
+        "the written argument is the module's table (original path)",
+        "zero-width bins on an ndarray (original path)",
+    ] {
+        assert!(!fast(label), "{label} must run the original: {v}");
     }
     for label in ["float32 (original path)", "matrix subclass (original path)", "list-indexed: float32 (original path)", "list-indexed: int64 ndarrays (original path, as int lists)"] {
         assert!(!fast(label), "{label} must run the original: {v}");

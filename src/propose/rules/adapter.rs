@@ -512,6 +512,11 @@ pub fn guard_lines(params: &[ParamPlan], py_name: &str, int_degree: usize, int_v
                 }
                 lines.push(format!("{a} = _aiaccel_arr({}, {ndim}, {elem}{flags})", p.name));
                 checks.push(format!("{a} is None"));
+                if p.mutated && (nd || p.nd_too) {
+                    // a read-only ndarray the body writes: the original raises partway (or
+                    // not at all, where nothing needs writing); the kernel's copy would not
+                    checks.push(format!("(type({n}) is _aiaccel_np.ndarray and not {n}.flags.writeable)", n = p.name));
+                }
                 arrays.push(a);
             }
             // an unknown parameter takes the fast path only as a plain number: a list would be a

@@ -165,7 +165,11 @@ fn build_plain(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts:
         let returned = returned_param(&def.body);
         returned_names(&def.body).iter().any(|n| lists.contains(n.as_str()) && returned.as_deref() != Some(n.as_str()))
     };
-    if list_result {
+    // a division by what may be zero, or a power of a negative base, gives NumPy's inf/nan on
+    // the NumPy scalars of an ndarray and Python's exception (or complex) on a list's floats:
+    // one compiled kernel cannot follow both, so there ndarrays for list parameters run the
+    // original
+    if list_result || risky_for_numpy_scalars(&def.body) {
         for p in params.iter_mut() {
             p.nd_too = false;
         }
@@ -337,6 +341,26 @@ fn build_plain(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts:
         // never writes stays the int 0 in Python and would be 0.0 in a float64 array, so only
         // int data (an int64 array, int cells as in Python) takes the fast path
         extra.push(format!("_aiaccel_np.result_type({}).kind not in \"iub\"", list_arrays.join(", ")));
+    }
+    // a size (a range bound, a list length) given as a float: Python raises TypeError, Numba's
+    // range would truncate it
+    for p in f.params.iter().filter(|p| p.shape == ParamShape::Size) {
+        if params.iter().any(|q| q.name == p.name && matches!(q.conv, Conv::Scalar | Conv::Pass)) {
+            extra.push(format!("type({}) is float", p.name));
+        }
+    }
+    // a written argument that is (or views) module state the body reads: the kernel's copies
+    // would not see each other's writes as the original does
+    let written: Vec<&str> = params.iter().filter(|p| p.mutated).map(|p| p.name.as_str()).collect();
+    if !written.is_empty() && !module_state.is_empty() {
+        extra.push(format!("_aiaccel_shared({}, {})", written.join(", "), module_state.join(", ")));
+    }
+    // list parameters that may be ndarrays: all lists or all ndarrays at one call (a list
+    // written from an ndarray's elements holds NumPy scalars in the original)
+    let nd_lists: Vec<&str> = params.iter().filter(|p| p.nd_too).map(|p| p.name.as_str()).collect();
+    if nd_lists.len() > 1 {
+        let kinds: Vec<String> = nd_lists.iter().map(|n| format!("type({n}) is _aiaccel_np.ndarray")).collect();
+        extra.push(format!("len({{{}}}) > 1", kinds.join(", ")));
     }
     // a number that may come back as it went in: compiled, an int there would come back
     // unified with the floats it met (5.0 where Python returns 5)
@@ -1035,6 +1059,41 @@ fn buffers_names(body: &[Stmt], buffers: &[Buffer]) -> Vec<String> {
         }
     });
     names
+}
+
+/// A division (`/`, `//`, `%`) by anything but a non-zero number literal, or a power whose
+/// exponent is not an int literal: where NumPy scalars and Python floats part ways (inf/nan
+/// against ZeroDivisionError; nan against a complex result).
+fn risky_for_numpy_scalars(body: &[Stmt]) -> bool {
+    let nonzero_literal = |e: &Expr| match e {
+        Expr::Constant(c) => match &c.value {
+            ast::Constant::Int(i) => i.to_string() != "0",
+            ast::Constant::Float(f) => *f != 0.0,
+            _ => false,
+        },
+        _ => false,
+    };
+    let int_literal = |e: &Expr| matches!(e, Expr::Constant(c) if matches!(c.value, ast::Constant::Int(_)));
+    let mut risky = false;
+    pyast::walk_body_exprs(body, &mut |e| {
+        if let Expr::BinOp(b) = e {
+            match b.op {
+                ast::Operator::Div | ast::Operator::FloorDiv | ast::Operator::Mod => risky |= !nonzero_literal(&b.right),
+                ast::Operator::Pow => risky |= !int_literal(&b.right),
+                _ => {}
+            }
+        }
+    });
+    pyast::walk_stmts(body, &mut |s| {
+        if let Stmt::AugAssign(a) = s {
+            match a.op {
+                ast::Operator::Div | ast::Operator::FloorDiv | ast::Operator::Mod => risky |= !nonzero_literal(&a.value),
+                ast::Operator::Pow => risky |= !int_literal(&a.value),
+                _ => {}
+            }
+        }
+    });
+    risky
 }
 
 /// `round(x, n)` with a number of digits.
