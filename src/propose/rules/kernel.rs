@@ -1074,23 +1074,21 @@ fn risky_for_numpy_scalars(body: &[Stmt]) -> bool {
         _ => false,
     };
     let int_literal = |e: &Expr| matches!(e, Expr::Constant(c) if matches!(c.value, ast::Constant::Int(_)));
+    // `x / y` and `x /= y` alike
+    let risky_op = |op: &ast::Operator, rhs: &Expr| match op {
+        ast::Operator::Div | ast::Operator::FloorDiv | ast::Operator::Mod => !nonzero_literal(rhs),
+        ast::Operator::Pow => !int_literal(rhs),
+        _ => false,
+    };
     let mut risky = false;
     pyast::walk_body_exprs(body, &mut |e| {
         if let Expr::BinOp(b) = e {
-            match b.op {
-                ast::Operator::Div | ast::Operator::FloorDiv | ast::Operator::Mod => risky |= !nonzero_literal(&b.right),
-                ast::Operator::Pow => risky |= !int_literal(&b.right),
-                _ => {}
-            }
+            risky |= risky_op(&b.op, &b.right);
         }
     });
     pyast::walk_stmts(body, &mut |s| {
         if let Stmt::AugAssign(a) = s {
-            match a.op {
-                ast::Operator::Div | ast::Operator::FloorDiv | ast::Operator::Mod => risky |= !nonzero_literal(&a.value),
-                ast::Operator::Pow => risky |= !int_literal(&a.value),
-                _ => {}
-            }
+            risky |= risky_op(&a.op, &a.value);
         }
     });
     risky
