@@ -124,11 +124,11 @@ def mode_bench(req):
     # exponential work (`fannkuch(16)`) must not spend the whole benchmark on one call
     limit = max(1.0, 10 * target)
     start = 16
+    variants = BENCH_VARIANTS
+    if captured_int_lists(params, captured):
+        variants = ("int_positive",) + tuple(v for v in BENCH_VARIANTS if v != "int_positive")
     with contextlib.redirect_stdout(sink):
         for profile in profiles:
-            variants = BENCH_VARIANTS
-            if captured_int_lists(params, captured):
-                variants = ("int_positive",) + tuple(v for v in BENCH_VARIANTS if v != "int_positive")
             for variant in variants:
                 n0 = 16
                 while True:

@@ -36,7 +36,7 @@ pub struct KernelPlan {
     pub params: Vec<ParamPlan>,
     shapes: Vec<ParamShape>,
     /// Number parameters that may come back as they went in: a float only on the fast path
-    /// (`adapter::returned_as_is`).
+    /// (`adapter::numbers_returned_as_is`).
     exact_floats: Vec<String>,
     header: String,
     doc: Option<String>,
@@ -86,7 +86,7 @@ pub fn plan(f: &Function, module_src: &str) -> Result<KernelPlan, String> {
         runs_as_script: adapter::runs_as_script(module_src),
         fallback,
         shapes: f.params.iter().map(|p| p.shape).collect(),
-        exact_floats: adapter::returned_as_is(f, def, &params),
+        exact_floats: adapter::numbers_returned_as_is(f, def, &params),
         params,
         header,
         doc,

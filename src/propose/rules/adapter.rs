@@ -295,7 +295,7 @@ pub fn element_stores(body: &[Stmt]) -> Vec<(String, Option<&Expr>)> {
 /// that meets a float on the way (`/`, a float literal, an element of a float list or array)
 /// is a float in both and frees it. Conservative: any other use in an assigned expression
 /// (`+`, `max`, `or`, a conditional) carries it along.
-pub fn returned_as_is(f: &Function, def: &ast::StmtFunctionDef, params: &[ParamPlan]) -> Vec<String> {
+pub fn numbers_returned_as_is(f: &Function, def: &ast::StmtFunctionDef, params: &[ParamPlan]) -> Vec<String> {
     let float_containers: BTreeSet<&str> = params
         .iter()
         .filter(|p| match p.conv {
@@ -362,7 +362,7 @@ pub fn returned_as_is(f: &Function, def: &ast::StmtFunctionDef, params: &[ParamP
     out
 }
 
-/// The fast-path checks for `returned_as_is` parameters of a compiled kernel: a float only.
+/// The fast-path checks for `numbers_returned_as_is` parameters of a compiled kernel: a float only.
 pub fn exact_float_checks(names: &[String]) -> Vec<String> {
     names.iter().map(|n| format!("type({n}) is not float")).collect()
 }
@@ -616,7 +616,7 @@ pub fn signature_and_doc(def: &ast::StmtFunctionDef, module_src: &str) -> (Strin
 }
 
 #[cfg(test)]
-mod returned_as_is_tests {
+mod numbers_returned_as_is_tests {
     use super::*;
 
     fn as_is(src: &str) -> Vec<String> {
@@ -624,7 +624,7 @@ mod returned_as_is_tests {
         let suite = pyast::parse_module(src, "m.py").unwrap();
         let Some(Stmt::FunctionDef(def)) = suite.first() else { panic!() };
         let params = plan_params(&f, def).unwrap();
-        returned_as_is(&f, def, &params)
+        numbers_returned_as_is(&f, def, &params)
     }
 
     #[test]

@@ -157,14 +157,16 @@ fn build_plain(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts:
         }
     }
     let appends = find_append_buffers(&def.body, module_src, &param_names);
+    // what comes back: a parameter itself (`return xs`), or a list made of arrays (buffers, or a
+    // list parameter among the returned values) through `_aiaccel_back`
+    let list_params: BTreeSet<String> = params.iter().filter(|p| matches!(p.conv, Conv::List { .. })).map(|p| p.name.clone()).collect();
+    let returned_itself = returned_param(&def.body);
+    let returns_list_param = returned_names(&def.body).iter().any(|n| list_params.contains(n));
+    let returns_list_itself = returned_itself.as_ref().is_some_and(|n| list_params.contains(n));
     // results that come back as lists (`_aiaccel_back`) hold Python floats, where the original
     // on ndarrays builds lists of NumPy scalars: there ndarrays for list parameters run the
     // original
-    let list_result = !buffers.is_empty() || !appends.is_empty() || {
-        let lists: BTreeSet<&str> = params.iter().filter(|p| matches!(p.conv, Conv::List { .. })).map(|p| p.name.as_str()).collect();
-        let returned = returned_param(&def.body);
-        returned_names(&def.body).iter().any(|n| lists.contains(n.as_str()) && returned.as_deref() != Some(n.as_str()))
-    };
+    let list_result = !buffers.is_empty() || !appends.is_empty() || (returns_list_param && !returns_list_itself);
     // a division by what may be zero, or a power of a negative base, gives NumPy's inf/nan on
     // the NumPy scalars of an ndarray and Python's exception (or complex) on a list's floats:
     // one compiled kernel cannot follow both, so there ndarrays for list parameters run the
@@ -364,7 +366,7 @@ fn build_plain(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts:
     }
     // a number that may come back as it went in: compiled, an int there would come back
     // unified with the floats it met (5.0 where Python returns 5)
-    extra.extend(adapter::exact_float_checks(&adapter::returned_as_is(f, def, &params)));
+    extra.extend(adapter::exact_float_checks(&adapter::numbers_returned_as_is(f, def, &params)));
     for m in &module_state {
         // module state goes in as it is at each call: only values the kernel computes with as
         // Python does (not np.float32, which promotes differently compiled, nor an object)
@@ -439,14 +441,11 @@ fn build_plain(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts:
     // Arrays come back as lists only where the rule made them out of lists (local list buffers,
     // list parameters). With neither, an ndarray result is one the original made itself:
     //     counts = np.zeros((h, w), dtype=np.int64); ...; return counts   # stays an ndarray
-    let list_params: BTreeSet<&str> = params.iter().filter(|p| matches!(p.conv, Conv::List { .. })).map(|p| p.name.as_str()).collect();
-    let returns_list_param = returned_names(&def.body).iter().any(|n| list_params.contains(n.as_str()));
     let array_params: Vec<&ParamPlan> = params.iter().filter(|p| matches!(p.conv, Conv::Array { .. })).collect();
-    let returned = returned_param(&def.body);
-    if let Some(p) = returned.as_ref().and_then(|n| array_params.iter().find(|p| &p.name == n)) {
+    if let Some(p) = returned_itself.as_ref().and_then(|n| array_params.iter().find(|p| &p.name == n)) {
         // `return grid`: the caller's own array object, as the original returns it
         lines.push(format!("return {}", p.name));
-    } else if let Some(n) = returned.as_ref().filter(|n| list_params.contains(n.as_str())) {
+    } else if let Some(n) = returned_itself.as_ref().filter(|_| returns_list_itself) {
         // `return xs`: the caller's own list (its writes already put back), not a copy of it
         lines.push(format!("return {n}"));
     } else if buffers.is_empty() && appends.is_empty() && !returns_list_param {
