@@ -154,6 +154,10 @@ pub struct RewriteArgs {
     /// Also write the run's report as one self-contained HTML page here.
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
+    /// The families of rewrites to try, comma-separated: numba, numba-parallel, vectorize, cupy
+    /// (default: `strategies` of `[tool.aiaccel]`, else all; cupy only runs where a GPU is).
+    #[arg(long, value_delimiter = ',', value_parser = parse_strategy)]
+    pub strategies: Vec<crate::propose::Strategy>,
     #[command(flatten)]
     pub llm: LlmArgs,
     #[command(flatten)]
@@ -251,6 +255,11 @@ pub struct CheckArgs {
     pub no_capture: bool,
     #[arg(long, default_value_t = 1.2)]
     pub min_speedup: f64,
+    /// The candidate sums in another order than the original (np.sum, BLAS): allow the float
+    /// differences that explains, up to a bound from the original run on the inputs' absolute
+    /// values, and no more.
+    #[arg(long)]
+    pub reorders_sums: bool,
     #[command(flatten)]
     pub py: PythonArgs,
     #[command(flatten)]
@@ -407,6 +416,8 @@ pub struct RewriteConfig {
     /// (I, N): shard I of N, 1-based.
     pub shard: Option<(u64, u64)>,
     pub dry_run: bool,
+    /// `--strategies`: over `[tool.aiaccel] strategies` when given.
+    pub strategies: Vec<crate::propose::Strategy>,
     pub llm: LlmArgs,
     /// Output format only.
     #[serde(skip)]
@@ -426,6 +437,7 @@ pub struct CheckConfig {
     pub qualname: String,
     pub candidate: PathBuf,
     pub bench: bool,
+    pub reorders_sums: bool,
     #[serde(skip)]
     pub json: bool,
 }
@@ -478,12 +490,18 @@ impl RewriteArgs {
             changed_since: self.changed_since,
             shard: self.shard.as_deref().map(parse_shard).transpose()?,
             dry_run: self.dry_run,
+            strategies: self.strategies,
             llm: self.llm,
             json: self.json,
             html: self.html,
             resume: self.resume,
         })
     }
+}
+
+/// `numba-parallel` -> the strategy, or the names there are.
+fn parse_strategy(s: &str) -> std::result::Result<crate::propose::Strategy, String> {
+    serde_json::from_value(serde_json::Value::String(s.trim().to_string())).map_err(|_| format!("{s:?} is not a strategy: numba, numba-parallel, vectorize, cupy, parallel"))
 }
 
 /// `2/8` -> (2, 8).
@@ -507,6 +525,7 @@ impl CheckArgs {
             session: SessionConfig { repo: cwd, python: self.py.python, sandbox: self.sandbox, capture: !self.no_capture, min_speedup: check_min_speedup(self.min_speedup)?, accept_at_scale: false },
             candidate: self.candidate,
             bench: !self.no_bench,
+            reorders_sums: self.reorders_sums,
             json: self.json,
         })
     }

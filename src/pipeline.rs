@@ -119,6 +119,16 @@ impl Session {
     pub fn missing_package(&self, cand: &Candidate) -> Option<String> {
         let package = needed_package(cand)?;
         let mut cache = self.optional.borrow_mut();
+        if package == "cupy" {
+            // never installed (the wheel depends on the machine's CUDA): a CuPy rewrite is
+            // verified and timed only where a GPU is there to run it
+            return cache
+                .entry(package)
+                .or_insert_with(|| self.interp.gpu_device().map(|_| ()))
+                .clone()
+                .err()
+                .map(|why| format!("no GPU here ({why}): CuPy rewrites are verified and timed only where CuPy sees a CUDA device; the CPU rewrites stand (`aiaccel doctor` shows the GPU)"));
+        }
         cache.entry(package).or_insert_with(|| self.interp.ensure_optional(package)).clone().err()
     }
 
@@ -196,12 +206,13 @@ impl Proposers {
 
 /// The model's proposer as the flags choose it: an endpoint (`--llm-url`), a local GGUF or a
 /// shipped model by name (`--model`), or the default model (fetched on first use).
-/// `Ok(None)`: no model to run.
-pub fn model_proposer(llm: &LlmArgs, printer: &Printer) -> Result<Option<Box<dyn Proposer>>> {
+/// `Ok(None)`: no model to run. `gpu`: a GPU is there to verify CuPy rewrites on, so the model
+/// is asked for them too.
+pub fn model_proposer(llm: &LlmArgs, gpu: bool, printer: &Printer) -> Result<Option<Box<dyn Proposer>>> {
     use crate::propose::local_model;
     match &llm.llm_url {
-        Some(url) => local_model::proposer_from_endpoint(url, &llm.llm_model, !llm.llm_whole_function, llm.llm_samples, printer).map(Some),
-        None => local_model::proposer_from_args(llm.model.as_deref(), !llm.llm_whole_function, llm.llm_samples, printer),
+        Some(url) => local_model::proposer_from_endpoint(url, &llm.llm_model, !llm.llm_whole_function, llm.llm_samples, gpu, printer).map(Some),
+        None => local_model::proposer_from_args(llm.model.as_deref(), !llm.llm_whole_function, llm.llm_samples, gpu, printer),
     }
 }
 
@@ -370,13 +381,14 @@ pub fn process(session: &mut Session, proposers: &mut Proposers, f: &Function, p
         while i < queue.len() {
             let (cand, round) = queue[i].clone();
             i += 1;
-            if let Some(why) = session.missing_package(&cand) {
-                tried.candidates.push(not_run(&cand, "refused_missing_package", why));
+            if let Some(allowed) = session.strategies.as_ref().filter(|a| !a.contains(&cand.strategy)) {
+                let why = format!("strategy {} is not among the strategies asked for ({}: --strategies, or [tool.aiaccel] strategies)", cand.strategy.as_str(), allowed.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "));
+                tried.candidates.push(not_run(&cand, "excluded_by_config", why));
                 continue;
             }
-            if let Some(allowed) = session.strategies.as_ref().filter(|a| !a.contains(&cand.strategy)) {
-                let why = format!("strategy {} is not in [tool.aiaccel] strategies ({})", cand.strategy.as_str(), allowed.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "));
-                tried.candidates.push(not_run(&cand, "excluded_by_config", why));
+            if let Some(why) = session.missing_package(&cand) {
+                let status = if cand.strategy == crate::propose::Strategy::Cupy { "skipped_no_gpu" } else { "refused_missing_package" };
+                tried.candidates.push(not_run(&cand, status, why));
                 continue;
             }
             // a rewrite a reviewer rejected is not proposed again while the function is unchanged

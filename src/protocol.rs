@@ -128,6 +128,7 @@ pub struct CompareRules {
     pub nan_equal: bool,
     pub signed_zero: bool,
     pub exception_message: bool,
+    pub reorder_bound: bool,
 }
 
 /// What verify and bench share: the original, the candidate module, the comparison rules,
@@ -257,7 +258,7 @@ mod tests {
     }
 
     fn compare() -> CompareRules {
-        CompareRules { rtol: 1e-9, atol: 0.0, nan_equal: true, signed_zero: false, exception_message: false }
+        CompareRules { rtol: 1e-9, atol: 0.0, nan_equal: true, signed_zero: false, exception_message: false, reorder_bound: false }
     }
 
     fn run() -> CandidateRun {

@@ -190,6 +190,26 @@ impl Interpreter {
         ))
     }
 
+    /// The GPU a CuPy rewrite would run on: CuPy imports in this interpreter and sees a CUDA
+    /// device (its name and memory), or why not. `AIACCEL_GPU=0` says none, as the rewrites'
+    /// own check does.
+    pub fn gpu_device(&self) -> std::result::Result<String, String> {
+        if std::env::var("AIACCEL_GPU").as_deref() == Ok("0") {
+            return Err("AIACCEL_GPU=0 keeps every rewrite on the CPU".into());
+        }
+        if !self.optional.get("cupy").is_some_and(|v| v.is_some()) {
+            return Err(format!("cupy is not installed in {} (a GPU's CUDA version picks the wheel: `pip install cupy-cuda12x`)", self.path.display()));
+        }
+        let probe = "import cupy\nn = cupy.cuda.runtime.getDeviceCount()\np = cupy.cuda.runtime.getDeviceProperties(0)\nname = p['name'].decode() if isinstance(p['name'], bytes) else p['name']\nprint('%d x %s, %.1f GiB' % (n, name, p['totalGlobalMem'] / 2**30))\n";
+        let out = std::process::Command::new(&self.path).args(["-c", probe]).stdin(Stdio::null()).output().map_err(|e| format!("could not run {}: {e}", self.path.display()))?;
+        if out.status.success() {
+            Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+        } else {
+            let err = String::from_utf8_lossy(&out.stderr);
+            Err(format!("cupy imports but sees no CUDA device: {}", tail(err.trim(), 200).lines().last().unwrap_or("").trim()))
+        }
+    }
+
     pub fn has_accel_stack(&self) -> bool {
         self.numpy.is_some() && self.numba.is_some()
     }

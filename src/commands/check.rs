@@ -43,6 +43,7 @@ pub fn run(cfg: CheckConfig, printer: &Printer) -> Result<i32> {
         assumes: String::new(),
     };
     let mut session = Session::start(snap, &cfg.session, printer)?;
+    session.verify.reorder_bound = cfg.reorders_sums;
     if cfg.session.capture {
         session.capture(&[&f], Duration::from_secs(300))?;
     }

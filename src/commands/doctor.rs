@@ -74,6 +74,11 @@ fn print_optional(i: &crate::python::Interpreter) {
             None => println!("  optional {name} missing: needed for {what} (`{} -m pip install {name}`{})", i.path.display(), if *name == "scipy" && i.source == "managed venv" { "; the managed venv installs it when a kernel needs it" } else { "" }),
         }
     }
+    // what the CuPy rewrites (AX020) would run on, asked of CuPy itself
+    match i.gpu_device() {
+        Ok(d) => println!("  gpu through cupy: {d} (CuPy rewrites are verified and timed here)"),
+        Err(why) => println!("  gpu through cupy: none ({why}); CuPy rewrites are skipped with a note, the CPU strategies do not need one"),
+    }
 }
 
 fn show(v: &Option<String>) -> String {

@@ -93,6 +93,9 @@ pub fn run(mut cfg: RewriteConfig, printer: &Printer) -> Result<i32> {
     }
     let mut session = Session::start_with(snap, &cfg.session, &project, printer)?;
     session.branches = !cfg.dry_run;
+    if !cfg.strategies.is_empty() {
+        session.strategies = Some(cfg.strategies.clone());
+    }
     let interp = &session.interp;
     report.summary.python = format!("{} ({})", interp.path.display(), interp.version);
     report.summary.numpy = interp.numpy.clone().unwrap_or_default();
@@ -111,7 +114,7 @@ pub fn run(mut cfg: RewriteConfig, printer: &Printer) -> Result<i32> {
 
     let mut proposers = Proposers::new(vec![Box::new(RuleEngine::new())], cfg.llm.llm_functions).with_fallback_time(cfg.llm.llm_budget);
     if !cfg.llm.no_llm {
-        match pipeline::model_proposer(&cfg.llm, printer) {
+        match pipeline::model_proposer(&cfg.llm, session.interp.gpu_device().is_ok(), printer) {
             Ok(Some(p)) => proposers.push(p),
             Ok(None) => {}
             Err(e) => {

@@ -286,7 +286,7 @@ pub fn run(opts: &EvalConfig, printer: &Printer) -> Result<EvalReport> {
             "rules" => vec![Box::new(RuleEngine::new())],
             "llm" | "full" => {
                 let mut v: Vec<Box<dyn Proposer>> = if config == "full" { vec![Box::new(RuleEngine::new())] } else { vec![] };
-                match pipeline::model_proposer(&opts.llm, printer) {
+                match pipeline::model_proposer(&opts.llm, session.interp.gpu_device().is_ok(), printer) {
                     Ok(Some(p)) => {
                         report.model = Some(p.name());
                         v.push(p)

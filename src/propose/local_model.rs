@@ -14,21 +14,26 @@ fn fetch_options(printer: &Printer) -> fetch::FetchOptions {
 }
 
 /// What the command line sets of the model's behaviour; the rest is `LlmConfig::default()`.
-fn llm_config(kernel_mode: bool, samples: usize, printer: &Printer) -> LlmConfig {
-    LlmConfig { progress: printer.is_interactive(), bars: printer.bars(), kernel_mode, extra_samples: samples, ..LlmConfig::default() }
+/// With `gpu` (CuPy sees a device to verify on), the CuPy strategy is prompted for as well.
+fn llm_config(kernel_mode: bool, samples: usize, gpu: bool, printer: &Printer) -> LlmConfig {
+    let mut c = LlmConfig { progress: printer.is_interactive(), bars: printer.bars(), kernel_mode, extra_samples: samples, ..LlmConfig::default() };
+    if gpu {
+        c.strategies.push(super::Strategy::Cupy);
+    }
+    c
 }
 
 /// The LLM proposer for an OpenAI-compatible endpoint (`--llm-url`, `--llm-model`).
-pub fn proposer_from_endpoint(url: &str, model: &str, kernel_mode: bool, samples: usize, printer: &Printer) -> Result<Box<dyn Proposer>> {
+pub fn proposer_from_endpoint(url: &str, model: &str, kernel_mode: bool, samples: usize, gpu: bool, printer: &Printer) -> Result<Box<dyn Proposer>> {
     let ep = super::llm::endpoint::Endpoint::new(url, model)?;
     printer.step(format!("model endpoint: {} at {}", model, ep.base));
-    let config = llm_config(kernel_mode, samples, printer);
+    let config = llm_config(kernel_mode, samples, gpu, printer);
     Ok(Box::new(LlmProposer::new(Box::new(ep), config, Some(&fetch::cache_root()))))
 }
 
 /// The LLM proposer for `rewrite`: a local GGUF, a shipped model by name, or the default model
 /// (fetched on first use).
-pub fn proposer_from_args(model: Option<&Path>, kernel_mode: bool, samples: usize, printer: &Printer) -> Result<Option<Box<dyn Proposer>>> {
+pub fn proposer_from_args(model: Option<&Path>, kernel_mode: bool, samples: usize, gpu: bool, printer: &Printer) -> Result<Option<Box<dyn Proposer>>> {
     let root = fetch::cache_root();
     let file = match model {
         // `--model qwen2.5-coder-0.5b`: a manifest name, unless a file of that name is here
@@ -45,7 +50,7 @@ pub fn proposer_from_args(model: Option<&Path>, kernel_mode: bool, samples: usiz
         }
     };
     printer.step(format!("local model: {} ({})", file.name, file.path.display()));
-    let config = llm_config(kernel_mode, samples, printer);
+    let config = llm_config(kernel_mode, samples, gpu, printer);
     Ok(Some(Box::new(LlmProposer::local(file, config, Some(&root)))))
 }
 

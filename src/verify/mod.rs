@@ -31,11 +31,14 @@ pub struct Settings {
     pub min_coverage: f64,
     /// Also compare exception messages (by default only the exception type).
     pub exception_message: bool,
+    /// Allow float differences a change of summation order explains (`ReorderBound` in
+    /// compare.py): set for candidates of rules that declare `reorders_sums`.
+    pub reorder_bound: bool,
 }
 
 impl Settings {
     pub fn compare_rules(&self) -> CompareRules {
-        CompareRules { rtol: self.rtol, atol: self.atol, nan_equal: self.nan_equal, signed_zero: self.signed_zero, exception_message: self.exception_message }
+        CompareRules { rtol: self.rtol, atol: self.atol, nan_equal: self.nan_equal, signed_zero: self.signed_zero, exception_message: self.exception_message, reorder_bound: self.reorder_bound }
     }
 
     /// Defaults, overridden by the comparison keys of `[tool.aiaccel]` (`crate::config`).
@@ -58,7 +61,7 @@ impl Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { rtol: 1e-9, atol: 0.0, nan_equal: true, signed_zero: false, max_generated: 90, max_captured: 20, seed: 20240601, timeout: Duration::from_secs(120), min_coverage: 0.6, exception_message: false }
+        Settings { rtol: 1e-9, atol: 0.0, nan_equal: true, signed_zero: false, max_generated: 90, max_captured: 20, seed: 20240601, timeout: Duration::from_secs(120), min_coverage: 0.6, exception_message: false, reorder_bound: false }
     }
 }
 
@@ -215,6 +218,8 @@ struct EquivalentReply {
     dropped_labels: Vec<String>,
     doctests_run: usize,
     doctests_passed: usize,
+    reordered: usize,
+    reorder_ratio: f64,
     phase_s: Value,
 }
 
@@ -351,6 +356,13 @@ pub struct Evidence {
     /// by the benchmark; 0 where it did not run).
     #[serde(default)]
     pub bench_checked_sizes: usize,
+    /// Inputs on which the results differed by rounding a change of summation order explains
+    /// (within the bound of the original on the inputs' absolute values), and the largest such
+    /// difference as a fraction of the bound.
+    #[serde(default)]
+    pub reordered: usize,
+    #[serde(default)]
+    pub reorder_ratio: f64,
     /// Seconds the verification spent per phase (original, growth, candidate, doctests, races).
     #[serde(default)]
     pub phase_s: Value,
@@ -365,6 +377,12 @@ impl Evidence {
             format!("boundary inputs (guard edges: int magnitude, finiteness, element type, shape): {}", self.boundary),
             format!("grown inputs: {} (up to n={})", self.growth, self.growth_max_n),
         ];
+        if self.reordered > 0 {
+            v.push(format!(
+                "summed in another order: on {} inputs the results differ by rounding, at most {:.2} of the bound the original on the inputs' absolute values gives",
+                self.reordered, self.reorder_ratio
+            ));
+        }
         if self.dropped_slow > 0 {
             v.push(format!(
                 "dropped {} inputs on which the original itself ran past the per-input time or memory limit ({})",
@@ -393,6 +411,9 @@ pub struct Replay {
     pub signed_zero: bool,
     #[serde(default)]
     pub exception_message: bool,
+    /// The rule sums in another order than the loop: rounding-sized differences were allowed.
+    #[serde(default)]
+    pub reorder_bound: bool,
     pub min_coverage: f64,
     pub max_generated: usize,
     pub max_captured: usize,
@@ -429,6 +450,7 @@ impl Replay {
             nan_equal: s.nan_equal,
             signed_zero: s.signed_zero,
             exception_message: s.exception_message,
+            reorder_bound: s.reorder_bound || crate::propose::rules::reorders_sums(&cand.origin),
             min_coverage: s.min_coverage,
             max_generated: s.max_generated,
             max_captured: s.max_captured,
@@ -450,6 +472,7 @@ impl Replay {
             nan_equal: self.nan_equal,
             signed_zero: self.signed_zero,
             exception_message: self.exception_message,
+            reorder_bound: self.reorder_bound,
             min_coverage: self.min_coverage,
             max_generated: self.max_generated,
             max_captured: self.max_captured,
@@ -553,7 +576,7 @@ impl Verifier<'_> {
         captured: Option<&Path>,
     ) -> Result<VerifyOutcome> {
         let module_name = self.ws.write_candidate(f, &text)?;
-        let s = &self.settings;
+        let s = &Settings { reorder_bound: self.settings.reorder_bound || crate::propose::rules::reorders_sums(&cand.origin), ..self.settings.clone() };
         let req = Request::Verify(VerifyRequest {
             run: CandidateRun { target: self.ws.target(f), compare: s.compare_rules(), cand_module: module_name.clone(), captured_file: captured.map(Path::to_path_buf), seed: s.seed },
             max_generated: s.max_generated,
@@ -635,6 +658,8 @@ impl Verifier<'_> {
                     doctests_run: e.doctests_run,
                     doctests_passed: e.doctests_passed,
                     bench_checked_sizes: 0,
+                    reordered: e.reordered,
+                    reorder_ratio: e.reorder_ratio,
                     phase_s: e.phase_s,
                 },
                 verdict,

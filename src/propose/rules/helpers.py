@@ -268,3 +268,131 @@ def _aiaccel_record_kind(t, names):
                 return None
         return "tuple"
     return "fields" if defined else "dict"
+
+
+def _aiaccel_vec_ok(values, ndims, written, uses, nonempty=()):
+    """Whether a loop nest over ndarrays may run in its whole-array form (AX012): `values()`
+    gives the loop bounds, the arrays and the scalars, read at this call (anything that raises
+    there runs the loops, which raise as they do or never get that far). Every array must be
+    exactly an ndarray of float64 with the dims the loops index (lists, other dtypes and
+    subclasses run the loops), each written one writeable, its elements at distinct addresses
+    (no zero or overlapping strides) and sharing no memory with another array of the nest;
+    every bound an int; each loop's range `lo <= hi`, and shifted by the offset it is indexed
+    with, inside the axis it runs along (past it the loops raise IndexError partway, or wrap
+    around at -1); the loops of a sum (`nonempty`: (lo, hi) pairs) run at least once (an empty
+    one leaves a Python float where the loops would make a NumPy one); every scalar a float or
+    an int inside 2**53. And floating-point events only warn: under np.seterr(...="raise") or
+    warnings as errors the loops raise at the element where it happens, after the writes before
+    it, which whole-array operations cannot reproduce.
+    `uses`: (lo, hi, offset, array, axis) by position in what `values()` gives."""
+    try:
+        bounds, arrays, scalars = values()
+    except Exception:
+        return False
+    nd = _aiaccel_np.ndarray
+    f8 = _aiaccel_np.dtype(_aiaccel_np.float64)
+    for a, d in zip(arrays, ndims):
+        if type(a) is not nd or a.dtype != f8 or a.ndim != d:
+            return False
+    for w in written:
+        a = arrays[w]
+        if not a.flags.writeable or not _aiaccel_distinct(a):
+            return False
+        for j, b in enumerate(arrays):
+            if j != w and _aiaccel_np.may_share_memory(a, b):
+                return False
+    for b in bounds:
+        if type(b) is not int:
+            return False
+    for lo, hi, off, a, axis in uses:
+        lo, hi = bounds[lo], bounds[hi]
+        if lo > hi or lo + off < 0 or hi + off > arrays[a].shape[axis]:
+            return False
+    for lo, hi in nonempty:
+        if bounds[lo] >= bounds[hi]:
+            return False
+    for s in scalars:
+        t = type(s)
+        if not (t is float or t is _aiaccel_np.float64 or (t is int and -(2**53) < s < 2**53)):
+            return False
+    return _aiaccel_fp_lenient()
+
+
+def _aiaccel_distinct(a):
+    """Every element of `a` at its own address: sorted by stride, each axis steps past the
+    whole extent of the ones below it (a stride-0 or overlapping `as_strided` view fails)."""
+    dims = sorted((abs(st), n) for st, n in zip(a.strides, a.shape) if n > 1)
+    reach = a.itemsize
+    for st, n in dims:
+        if st < reach:
+            return False
+        reach = st * n
+    return True
+
+
+def _aiaccel_fp_lenient():
+    """NumPy's floating-point errors are ignored or only warn, and no warnings filter makes a
+    RuntimeWarning an exception."""
+    e = _aiaccel_np.geterr()
+    if any(e[k] in ("raise", "call") for k in ("divide", "over", "invalid", "under")):
+        return False
+    import warnings
+
+    for f in warnings.filters:
+        if f[0] == "error" and issubclass(RuntimeWarning, f[2]):
+            return False
+    return True
+
+
+def _aiaccel_top(x):
+    """The largest |x| of an array (0.0 when empty), or |x| of a number."""
+    if type(x) is _aiaccel_np.ndarray:
+        with _aiaccel_np.errstate(all="ignore"):
+            return float(_aiaccel_np.max(_aiaccel_np.abs(x))) if x.size else 0.0
+    return abs(float(x))
+
+
+def _aiaccel_bounded(base, *terms):
+    """No partial sum of a contraction can overflow, in any order: the largest |x| of `base`
+    (the accumulated arrays, the sums' starting values) plus, per term (count, scalars,
+    arrays), count * prod |scalar| * prod max |array| stays below 2**1000. NaN or inf anywhere
+    fails it (the loops then decide what comes out)."""
+    top = _aiaccel_top
+    with _aiaccel_np.errstate(all="ignore"):
+        m = sum(top(b) for b in base)
+        for count, scalars, arrays in terms:
+            t = float(count)
+            for x in tuple(scalars) + tuple(arrays):
+                t *= top(x)
+            m += t
+    return m < 2.0**1000
+
+
+_AIACCEL_GPU = []  # [cupy or None, the AIACCEL_GPU_MIN_WORK override or None], at the first call
+
+
+def _aiaccel_gpu(work, min_work):
+    """CuPy, where a rewrite's products may run on a GPU at this call (AX020): CuPy imports, a
+    CUDA device is visible, and the work (multiply-adds) is at least `min_work`, below which
+    copying the arrays to the device and back costs more than the CPU's BLAS takes
+    (AIACCEL_GPU_MIN_WORK overrides it for the machine; AIACCEL_GPU=0 keeps everything on the
+    CPU). None otherwise, and the CPU computes them. CuPy is imported at the first call that
+    asks, never at import: a rewritten module imports where CuPy or a GPU is missing."""
+    if not _AIACCEL_GPU:
+        import os
+
+        cp = None
+        if os.environ.get("AIACCEL_GPU", "1") != "0":
+            try:
+                import cupy
+
+                if cupy.cuda.runtime.getDeviceCount() > 0:
+                    cp = cupy
+            except Exception:
+                cp = None
+        floor = os.environ.get("AIACCEL_GPU_MIN_WORK", "")
+        _AIACCEL_GPU.extend([cp, int(floor) if floor.isdigit() else None])
+    cp, floor = _AIACCEL_GPU
+    if cp is None or work < (min_work if floor is None else floor):
+        return None
+    return cp

@@ -6,6 +6,7 @@
 pub(crate) mod adapter;
 pub(crate) mod checked;
 mod kernel;
+mod linalg;
 mod vectorize;
 
 
@@ -25,6 +26,11 @@ pub struct RuleDoc {
     pub what: String,
     pub why: String,
     pub assumes: String,
+    /// The rewrite sums in another order than the loop (np.sum, BLAS): the verifier allows the
+    /// rounding differences that explains, bounded by the original on the inputs' absolute
+    /// values, and nothing more.
+    #[serde(default)]
+    pub reorders_sums: bool,
     #[serde(default, rename = "example")]
     pub examples: Vec<Example>,
     #[serde(default, rename = "no_fire")]
@@ -70,7 +76,17 @@ const RULES: &[Rule] = &[
     Rule { code: "AX002", doc: include_str!("../../../rules/AX002-numba-prange.toml"), build: |f, src, def| kernel::build(f, src, def, &kernel::KernelOptions { parallel: true }) },
     Rule { code: "AX010", doc: include_str!("../../../rules/AX010-numpy-reduction.toml"), build: |f, src, def| vectorize::build(f, src, def, vectorize::Kind::Reduction) },
     Rule { code: "AX011", doc: include_str!("../../../rules/AX011-numpy-elementwise.toml"), build: |f, src, def| vectorize::build(f, src, def, vectorize::Kind::Elementwise) },
+    Rule { code: "AX012", doc: include_str!("../../../rules/AX012-numpy-linalg.toml"), build: linalg::build },
+    Rule { code: "AX020", doc: include_str!("../../../rules/AX020-cupy-linalg.toml"), build: |f, src, def| linalg::build_on(f, src, def, linalg::Device::Gpu { min_work: linalg::GPU_MIN_WORK }) },
 ];
+
+/// Whether a candidate comes from a rule that sums in another order than the loop.
+pub fn reorders_sums(origin: &super::Origin) -> bool {
+    match origin {
+        super::Origin::Rule { code, .. } => rule(code).is_some_and(|r| r.reorders_sums),
+        _ => false,
+    }
+}
 
 /// Parse one rule document (its TOML text); `code` is the code the registry files it under.
 pub fn parse_rule(code: &str, text: &str) -> Result<RuleDoc> {

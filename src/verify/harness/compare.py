@@ -361,3 +361,139 @@ def shape_of(x, depth=0):
     return t.__name__
 
 
+
+
+# ---------------------------------------------------------------- reordered sums
+#
+# A rewrite that sums in another order (np.sum's pairwise sums, BLAS's blocked dot products)
+# differs from the loop by rounding alone. For a polynomial in the inputs (sums of products),
+# every evaluation order is within gamma_k * p(|x|) of the exact value, where p(|x|) is the same
+# computation on the inputs' absolute values and gamma_k = k*u / (1 - k*u) for k operations on
+# one path (Higham, Accuracy and Stability of Numerical Algorithms, 3.1). Two orders are then
+# within 2 * gamma_k * p(|x|) of each other: that much is allowed, element by element, besides
+# rtol; p(|x|) is the original run on the absolute values. A difference past it is a real one.
+#     [1e16, 1.0, 1.0, -1e16]: the loop gives 0.0, pairwise sums 2.0; p(|x|) = 2e16 allows it
+
+
+def abs_inputs(x, memo=None):
+    """A copy of a call's inputs with every float (Python float, NumPy float scalar, float or
+    complex ndarray) replaced by its absolute value; ints, bools and the rest as they are. Rows
+    shared between lists stay shared."""
+    if memo is None:
+        memo = {}
+    if id(x) in memo:
+        return memo[id(x)]
+    t = type(x)
+    if t is float:
+        return abs(x)
+    if t is list or t is tuple:
+        out = [] if t is list else None
+        if out is not None:
+            memo[id(x)] = out
+            out.extend(abs_inputs(v, memo) for v in x)
+            return out
+        return tuple(abs_inputs(v, memo) for v in x)
+    mod = t.__module__ or ""
+    if mod == "numpy" or mod.startswith("numpy."):
+        import numpy as np
+
+        if t is np.ndarray and x.dtype.kind in "fc":
+            y = np.abs(x).astype(x.dtype if x.dtype.kind == "f" else np.float64)
+            memo[id(x)] = y
+            return y
+        if isinstance(x, np.floating):
+            return abs(x)
+    return x
+
+
+def float_count(x, depth=0):
+    """How many floats the inputs hold (the length of the longest sum they can make)."""
+    t = type(x)
+    if t is float:
+        return 1
+    if (t is list or t is tuple) and depth < 4:
+        return sum(float_count(v, depth + 1) for v in x)
+    if t.__module__ == "numpy" and t.__name__ == "ndarray" and x.dtype.kind in "fc":
+        return int(x.size)
+    return 0
+
+
+class ReorderBound:
+    """compare() with float differences allowed up to 2*gamma*|p| element by element, where p
+    is the original's outcome on the absolute values of the inputs (`bound`)."""
+
+    def __init__(self, cmp, gamma):
+        self.cmp, self.gamma = cmp, gamma
+        self.max_ratio = 0.0  # the largest difference seen, as a fraction of what was allowed
+
+    def compare(self, want, got, bound):
+        if want["exc"] is not None or got["exc"] is not None or bound["exc"] is not None:
+            return compare(self.cmp, want, got)
+        d = self.same(want["value"], got["value"], bound["value"], "return value")
+        if d:
+            return d
+        for i, (x, y, r) in enumerate(zip(want["args"], got["args"], bound["args"])):
+            d = self.same(x, y, r, "argument %d after the call" % i)
+            if d:
+                return d
+        for k in want["kwargs"]:
+            d = self.same(want["kwargs"][k], got["kwargs"][k], bound["kwargs"].get(k), "argument %s after the call" % k)
+            if d:
+                return d
+        if want["stdout"] != got["stdout"]:
+            return "stdout: %s vs %s" % (short_repr(want["stdout"], 120), short_repr(got["stdout"], 120))
+        return None
+
+    def allowed(self, r):
+        return 2.0 * self.gamma * abs(r) if math.isfinite(r) else 0.0
+
+    def same(self, a, b, r, path):
+        cmp = self.cmp
+        ta = type(a)
+        if ta is not type(b):
+            return cmp.same(a, b, path)
+        if ta is float and type(r) is float:
+            if math.isfinite(a) and math.isfinite(b):
+                d = abs(a - b)
+                room = cmp.atol + cmp.rtol * max(abs(a), abs(b)) + self.allowed(r)
+                if d <= room:
+                    if d > 0:
+                        self.max_ratio = max(self.max_ratio, d / room)
+                    return None
+            return cmp.same(a, b, path)
+        if (ta is list or ta is tuple) and type(r) is ta and len(a) == len(b) == len(r):
+            for i, (x, y, z) in enumerate(zip(a, b, r)):
+                d = self.same(x, y, z, "%s[%d]" % (path, i))
+                if d:
+                    return d
+            return None
+        mod = ta.__module__ or ""
+        if mod == "numpy" or mod.startswith("numpy."):
+            import numpy as np
+
+            if ta is np.ndarray and type(r) is np.ndarray and a.dtype == b.dtype and a.dtype.kind == "f" and a.shape == b.shape == r.shape:
+                with np.errstate(all="ignore"):
+                    fa, fb, fr = a.astype(np.float64), b.astype(np.float64), np.abs(r.astype(np.float64))
+                    room = cmp.atol + cmp.rtol * np.maximum(np.abs(fa), np.abs(fb)) + np.where(np.isfinite(fr), 2.0 * self.gamma * fr, 0.0)
+                    diff = np.abs(fa - fb)
+                    ok = (fa == fb) | (np.isfinite(fa) & np.isfinite(fb) & (diff <= room))
+                    if cmp.nan_equal:
+                        ok |= np.isnan(fa) & np.isnan(fb)
+                if ok.all():
+                    pos = diff[np.isfinite(diff) & (room > 0)]
+                    if pos.size:
+                        self.max_ratio = max(self.max_ratio, float((diff / np.where(room > 0, room, 1.0))[np.isfinite(diff)].max()))
+                    return None
+                at = tuple(int(v) for v in np.argwhere(~ok)[0])
+                return "%s%s: %r vs %r (differs by %.3g, past the %.3g a change of summation order allows)" % (path, list(at), fa[at], fb[at], diff[at], room[at])
+            if isinstance(a, np.floating) and isinstance(r, np.floating):
+                return self.same(float(a), float(b), float(r), path) if type(a) is type(b) else cmp.same(a, b, path)
+        return cmp.same(a, b, path)
+
+
+def reorder_gamma(case):
+    """gamma_k for k = the floats among the inputs (the longest sum they make) plus slack for
+    the operations around it."""
+    k = float_count(list(case["args"]) + list(case["kwargs"].values())) + 64
+    u = 2.0 ** -53
+    return k * u / (1 - k * u)

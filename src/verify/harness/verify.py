@@ -165,6 +165,7 @@ def mode_verify(req):
     n_captured = sum(1 for c in usable if c["source"] == "captured")
     first_call_s = None
     kept = []  # (case, original's result, candidate's live result, its copy at return time)
+    reordered, reorder_ratio = 0, 0.0
     for case, want in zip(usable, originals):
         mark = len(REFUSED)
         got = call(fn_cand, case, req["seed"])
@@ -177,6 +178,17 @@ def mode_verify(req):
         if isinstance(got["exc"], OSError) and getattr(got["exc"], "errno", None) == 27 and not isinstance(want["exc"], OSError):
             return {"status": "ok", "verdict": "refused", "limit": "file_size", "message": "the candidate wrote past the sandbox's file-size limit on %s" % case["label"], "cases": len(usable), "captured": n_captured}
         d = compare(cmp, want, got)
+        if d is not None and req["reorder_bound"] and want["exc"] is None and got["exc"] is None:
+            # a rule that sums in another order: rounding-sized differences are allowed, as
+            # large as the original on the inputs' absolute values bounds them
+            bound_case = dict(case, args=abs_inputs(list(case["args"])), kwargs={k: abs_inputs(v) for k, v in case["kwargs"].items()})
+            bound = call(fn_orig, bound_case, req["seed"], limit * 3)
+            if not bound["too_slow"]:
+                rb = ReorderBound(cmp, reorder_gamma(case))
+                if rb.compare(want, got, bound) is None:
+                    d = None
+                    reordered += 1
+                    reorder_ratio = max(reorder_ratio, rb.max_ratio)
         if d is None:
             aw, ag = alias_signature(want), alias_signature(got)
             if aw != ag:
@@ -234,6 +246,8 @@ def mode_verify(req):
         "original_raised": raised,
         "max_abs_err": cmp.max_abs,
         "max_rel_err": cmp.max_rel,
+        "reordered": reordered,
+        "reorder_ratio": reorder_ratio,
         "coverage": coverage,
         "first_call_s": first_call_s,
         "import_s": import_s,
