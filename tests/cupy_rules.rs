@@ -2,7 +2,8 @@
 //! runs without CuPy and computes on the CPU; with a stand-in CuPy (NumPy underneath, counting
 //! transfers: tests/fixtures/cupy/fake) the products go through the "device" above the work
 //! threshold, stay on the CPU below it, with AIACCEL_GPU=0, with no device, and when the device
-//! fails; the pipeline skips CuPy candidates with a note where no GPU is visible.
+//! fails; the pipeline skips CuPy candidates with a note where no GPU is visible. The kernels are
+//! eval/gpu/kernels.py, the ones scripts/gpu_check.sh runs on the GPU machine.
 
 mod common;
 
@@ -13,11 +14,15 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cupy")
 }
 
-/// kernels.py with every function rewritten by `rule`, written with its runtime modules into a
+fn kernels() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("eval/gpu/kernels.py")
+}
+
+/// eval/gpu/kernels.py with gemm, mvt and two_mm rewritten by `rule`, written with its runtime modules into a
 /// scratch directory.
 fn rewritten(rule: &str) -> (tempfile::TempDir, PathBuf, String) {
     use aiaccel::propose::rules;
-    let mut text = std::fs::read_to_string(fixtures().join("kernels.py")).unwrap();
+    let mut text = std::fs::read_to_string(kernels()).unwrap();
     for name in ["gemm", "mvt", "two_mm"] {
         let f = rules::example_function(&text, name).unwrap();
         let cand = rules::apply(rule, &f, &text).unwrap().unwrap_or_else(|why| panic!("{rule} does not fire on {name}: {why}"));
@@ -38,7 +43,7 @@ fn probe(dir: &Path, rewritten: &Path, fake: Option<&str>, env: &[(&str, &str)],
         path = format!("{path}:{}", fixtures().join("fake").display());
         cmd.env("FAKE_CUPY", mode);
     }
-    cmd.arg(fixtures().join("probe.py")).arg(fixtures().join("kernels.py")).arg(rewritten).arg(n.to_string()).env("PYTHONPATH", path).env_remove("AIACCEL_GPU").env_remove("AIACCEL_GPU_MIN_WORK");
+    cmd.arg(fixtures().join("probe.py")).arg(kernels()).arg(rewritten).arg(n.to_string()).env("PYTHONPATH", path).env_remove("AIACCEL_GPU").env_remove("AIACCEL_GPU_MIN_WORK");
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -114,7 +119,7 @@ fn element_wise_nests_are_left_to_the_cpu_rule() {
 /// the report, not an error, and the CPU rewrite of the same nest is accepted.
 #[test]
 fn the_pipeline_skips_cupy_candidates_without_a_gpu() {
-    let kernels = std::fs::read(fixtures().join("kernels.py")).unwrap();
+    let kernels = std::fs::read(kernels()).unwrap();
     let repo = common::repo(&[("kernels.py", &kernels)]);
     let out = common::aiaccel(&repo.root, &["rewrite", ".", "--no-llm", "--no-capture", "--dry-run", "-f", "gemm", "--json"]);
     assert_eq!(out.status.code(), Some(0), "{}\n{}", common::stdout(&out), common::stderr(&out));

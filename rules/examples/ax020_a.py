@@ -1,11 +1,16 @@
 import numpy as np
 
 
-def gemm(alpha, beta, C, A, B):
-    ni, nj = C.shape
-    nk = A.shape[1]
-    for i in range(ni):
-        for j in range(nj):
-            C[i, j] *= beta
-            for k in range(nk):
-                C[i, j] += alpha * A[i, k] * B[k, j]
+def bicg(A, p, r):
+    n, m = A.shape
+    s = np.zeros(m)
+    q = np.zeros(n)
+    for i in range(n):
+        for j in range(m):
+            s[j] += r[i] * A[i, j]
+    for i in range(n):
+        t = 0.0
+        for j in range(m):
+            t += A[i, j] * p[j]
+        q[i] = t
+    return s, q
