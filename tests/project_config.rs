@@ -27,7 +27,7 @@ fn include_exclude_and_strategies_come_from_pyproject() {
     // the rules' numba rewrites are not a strategy the project allows: refused before verifying
     let cands = fs[0]["candidates"].as_array().unwrap();
     assert!(!cands.is_empty() && cands.iter().all(|c| c["verdict"] == "excluded_by_config" && c["verify_s"] == 0.0), "{cands:#?}");
-    assert!(cands[0]["message"].as_str().unwrap().contains("not in [tool.aiaccel] strategies (cupy)"));
+    assert!(cands[0]["message"].as_str().unwrap().contains("is not among the strategies asked for (cupy: --strategies, or [tool.aiaccel] strategies)"));
     // a flag still narrows further
     let r = report(&repo.root, &["--function", "nothing_matches"]);
     assert_eq!(r["functions"].as_array().unwrap().len(), 0);
