@@ -41,7 +41,7 @@ fn the_red_teams_cases_are_refused_or_right() {
         ("global_var", "global"),
         ("rowcumsum", "running sum"),
         ("colrunning", "running sum"),
-        ("reuse_var", "sum's loop"),
+        ("reuse_var", "bound again by a loop"),
         ("leak_temp", "after its loop ended"),
         ("leak_plain", "after its loop ended"),
     ] {

@@ -287,27 +287,7 @@ fn collect<'a>(stmts: &'a [Stmt], loops: &mut Vec<String>, nest: &mut Nest, out:
         let s = &stmts[k];
         match s {
             Stmt::For(fl) => {
-                let v = pyast::name_of(&fl.target).ok_or("a loop target that is not a name")?.to_string();
-                if !fl.orelse.is_empty() {
-                    return Err("a loop with `else`".into());
-                }
-                let (lo, hi) = range_bounds(&fl.iter, src).ok_or_else(|| format!("`for {v} in {}`: not a range with simple bounds", pyast::text(src, fl.iter.as_ref())))?;
-                if loops.contains(&v) || nest.temps.contains(&v) {
-                    return Err(format!("`{v}` is rebound inside its own loop"));
-                }
-                if let Expr::Call(c) = fl.iter.as_ref() {
-                    for a in &c.args {
-                        if names_in(a).iter().any(|n| nest.loops.contains_key(n) || nest.temps.contains(n)) {
-                            return Err(format!("the bounds of `{v}` depend on another loop (a triangular nest)"));
-                        }
-                    }
-                }
-                if let Some(prev) = nest.loops.get(&v) {
-                    if prev != &(lo.clone(), hi.clone()) {
-                        return Err(format!("`{v}` runs over two different ranges"));
-                    }
-                }
-                nest.loops.insert(v.clone(), (lo, hi));
+                let v = enter_loop(fl, &|v| loops.iter().any(|l| l == v), nest, src)?;
                 loops.push(v);
                 collect(&fl.body, loops, nest, out, src)?;
                 loops.pop();
@@ -361,27 +341,37 @@ fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or("")
 }
 
+/// A loop of the nest (`for v in range(lo, hi)`, no `else`): its variable, registered with its
+/// range, or why not. `taken`: names it may not rebind (the loops around it, temporaries).
+fn enter_loop(fl: &ast::StmtFor, taken: &dyn Fn(&str) -> bool, nest: &mut Nest, src: &str) -> Result<String, String> {
+    let v = pyast::name_of(&fl.target).ok_or("a loop target that is not a name")?.to_string();
+    if !fl.orelse.is_empty() {
+        return Err("a loop with `else`".into());
+    }
+    let (lo, hi) = range_bounds(&fl.iter, src).ok_or_else(|| format!("`for {v} in {}`: not a range with simple bounds", pyast::text(src, fl.iter.as_ref())))?;
+    if taken(&v) || nest.temps.contains(&v) {
+        return Err(format!("`{v}` is bound again by a loop inside a loop over it"));
+    }
+    if let Expr::Call(c) = fl.iter.as_ref() {
+        if c.args.iter().any(|a| names_in(a).iter().any(|n| nest.loops.contains_key(n) || nest.temps.contains(n))) {
+            return Err(format!("the bounds of `{v}` depend on another loop (a triangular nest)"));
+        }
+    }
+    if let Some(prev) = nest.loops.get(&v) {
+        if prev != &(lo.clone(), hi.clone()) {
+            return Err(format!("`{v}` runs over two different ranges"));
+        }
+    }
+    nest.loops.insert(v.clone(), (lo, hi));
+    Ok(v)
+}
+
 /// The loops of the temporaries' sums: only `s += term` / `s -= term` inside.
 fn sum_terms<'a>(stmts: &'a [Stmt], temps: &mut [Temp<'a>], outer: &[String], inner: &mut Vec<String>, nest: &mut Nest, src: &str) -> Result<(), String> {
     for s in stmts {
         match s {
             Stmt::For(fl) => {
-                let v = pyast::name_of(&fl.target).ok_or("a loop target that is not a name")?.to_string();
-                let (lo, hi) = range_bounds(&fl.iter, src).ok_or_else(|| format!("`for {v} in {}`: not a range with simple bounds", pyast::text(src, fl.iter.as_ref())))?;
-                if !fl.orelse.is_empty() || inner.contains(&v) || outer.contains(&v) || nest.temps.contains(&v) {
-                    return Err(format!("the sum's loop over `{v}`"));
-                }
-                if let Expr::Call(c) = fl.iter.as_ref() {
-                    if c.args.iter().any(|a| names_in(a).iter().any(|n| nest.loops.contains_key(n) || nest.temps.contains(n))) {
-                        return Err(format!("the bounds of `{v}` depend on another loop (a triangular nest)"));
-                    }
-                }
-                if let Some(prev) = nest.loops.get(&v) {
-                    if prev != &(lo.clone(), hi.clone()) {
-                        return Err(format!("`{v}` runs over two different ranges"));
-                    }
-                }
-                nest.loops.insert(v.clone(), (lo, hi));
+                let v = enter_loop(fl, &|v| inner.iter().chain(outer).any(|l| l == v), nest, src)?;
                 inner.push(v);
                 sum_terms(&fl.body, temps, outer, inner, nest, src)?;
                 inner.pop();
@@ -1104,20 +1094,7 @@ fn read_outside(stmts: &[Stmt], private: &BTreeSet<String>, nest: &std::ops::Ran
                     return Some(n);
                 }
             }
-            Stmt::FunctionDef(_) | Stmt::AsyncFunctionDef(_) | Stmt::ClassDef(_) => {
-                // (a nested def or class may read the names as closures)
-                for e in pyast::stmt_exprs(st) {
-                    if let Some(n) = seen(e, bound) {
-                        return Some(n);
-                    }
-                }
-                let text_has = |b: &[Stmt]| read_outside(b, private, nest, bound);
-                for b in pyast::stmt_blocks(st) {
-                    if let Some(n) = text_has(b) {
-                        return Some(n);
-                    }
-                }
-            }
+            // (a nested def or class too: it may read the names as closures)
             _ => {
                 for e in pyast::stmt_exprs(st) {
                     if let Some(n) = seen(e, bound) {

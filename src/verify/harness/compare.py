@@ -491,6 +491,19 @@ class ReorderBound:
         return cmp.same(a, b, path)
 
 
+def within_reorder_bound(cmp, fn_orig, case, want, got, seed, limit_s=None):
+    """For a candidate that sums in another order: (True, ratio) when `got` differs from `want`
+    by no more than that explains on this case, the bound coming from the original run again on
+    the inputs' absolute values (ratio: the largest difference as a fraction of it); else
+    (False, 0.0)."""
+    bound_case = dict(case, args=abs_inputs(list(case["args"])), kwargs={k: abs_inputs(v) for k, v in case["kwargs"].items()})
+    bound = call(fn_orig, bound_case, seed, limit_s)
+    if bound["too_slow"]:
+        return False, 0.0
+    rb = ReorderBound(cmp, reorder_gamma(case))
+    return rb.compare(want, got, bound) is None, rb.max_ratio
+
+
 def reorder_gamma(case):
     """gamma_k for k = the floats among the inputs (the longest sum they make) plus slack for
     the operations around it."""

@@ -181,14 +181,11 @@ def mode_verify(req):
         if d is not None and req["reorder_bound"] and want["exc"] is None and got["exc"] is None:
             # a rule that sums in another order: rounding-sized differences are allowed, as
             # large as the original on the inputs' absolute values bounds them
-            bound_case = dict(case, args=abs_inputs(list(case["args"])), kwargs={k: abs_inputs(v) for k, v in case["kwargs"].items()})
-            bound = call(fn_orig, bound_case, req["seed"], limit * 3)
-            if not bound["too_slow"]:
-                rb = ReorderBound(cmp, reorder_gamma(case))
-                if rb.compare(want, got, bound) is None:
-                    d = None
-                    reordered += 1
-                    reorder_ratio = max(reorder_ratio, rb.max_ratio)
+            equal, ratio = within_reorder_bound(cmp, fn_orig, case, want, got, req["seed"], limit * 3)
+            if equal:
+                d = None
+                reordered += 1
+                reorder_ratio = max(reorder_ratio, ratio)
         if d is None:
             aw, ag = alias_signature(want), alias_signature(got)
             if aw != ag:
