@@ -31,6 +31,11 @@ fn x(v: Option<f64>) -> String {
     v.map(|v| if v >= 10.0 { format!("{v:.0}x") } else { format!("{v:.2}x") }).unwrap_or_else(|| "–".into())
 }
 
+/// A geomean, with the digit that decides whether a target such as 25x is met (24.8x, not 25x).
+fn geo(v: Option<f64>) -> String {
+    v.map(|v| if v >= 100.0 { format!("{v:.0}x") } else { format!("{v:.1}x") }).unwrap_or_else(|| "–".into())
+}
+
 pub fn markdown(r: &EvalReport) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "# aiaccel eval, {}\n", r.date);
@@ -52,7 +57,7 @@ pub fn markdown(r: &EvalReport) -> String {
             s.accelerated,
             s.functions,
             100.0 * s.accelerated_fraction,
-            x(s.geomean_speedup),
+            geo(s.geomean_speedup),
             s.wrong_accepted,
             s.negatives_accepted,
             s.negatives,
@@ -214,8 +219,19 @@ pub fn compare(old: &EvalReport, new: &EvalReport) -> (String, usize) {
     }
     for s in &new.summaries {
         if let Some(p) = old.summaries.iter().find(|p| p.config == s.config) {
-            let _ = writeln!(o, "  {:10} accelerated {} -> {}, geomean {} -> {}, wrong accepted {} -> {}", s.config, p.accelerated, s.accelerated, x(p.geomean_speedup), x(s.geomean_speedup), p.wrong_accepted, s.wrong_accepted);
+            let _ = writeln!(o, "  {:10} accelerated {} -> {}, geomean {} -> {}, wrong accepted {} -> {}", s.config, p.accelerated, s.accelerated, geo(p.geomean_speedup), geo(s.geomean_speedup), p.wrong_accepted, s.wrong_accepted);
         }
     }
     (o, regressions)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_geomean_keeps_the_digit_a_target_turns_on() {
+        assert_eq!(super::geo(Some(24.8)), "24.8x");
+        assert_eq!(super::geo(Some(25.04)), "25.0x");
+        assert_eq!(super::geo(Some(312.6)), "313x");
+        assert_eq!(super::geo(None), "–");
+    }
 }
