@@ -131,7 +131,8 @@ fn the_pipeline_skips_cupy_candidates_without_a_gpu() {
     assert!(cupy["message"].as_str().unwrap_or_default().contains("no GPU here"), "{cupy}");
     let linalg = cands.iter().find(|c| c["label"] == "numpy-linalg").unwrap_or_else(|| panic!("{f}"));
     assert_eq!(linalg["verdict"], "accepted", "{linalg}");
-    assert_eq!(f["origin"], "rule:AX012", "the BLAS product beats the compiled loop: {f}");
+    // (which of AX012 and AX001 the benchmark picks is a timing: both are accepted)
+    assert!(matches!(f["origin"].as_str(), Some("rule:AX012") | Some("rule:AX001")), "{f}");
     // --strategies names the families: the compiled loop is left out, and says why
     let out = common::aiaccel(&repo.root, &["rewrite", ".", "--no-llm", "--no-capture", "--dry-run", "-f", "gemm", "--json", "--strategies", "vectorize,cupy"]);
     assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
