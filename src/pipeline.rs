@@ -118,18 +118,16 @@ impl Session {
     ///     out[i] = np.linalg.norm(x[i])   # in a Numba kernel: needs SciPy at run time
     pub fn missing_package(&self, cand: &Candidate) -> Option<String> {
         let package = needed_package(cand)?;
-        let mut cache = self.optional.borrow_mut();
         if package == "cupy" {
             // never installed (the wheel depends on the machine's CUDA): a CuPy rewrite is
             // verified and timed only where a GPU is there to run it
-            return cache
-                .entry(package)
-                .or_insert_with(|| self.interp.gpu_device().map(|_| ()))
-                .clone()
+            return self
+                .interp
+                .gpu_device()
                 .err()
                 .map(|why| format!("no GPU here ({why}): CuPy rewrites are verified and timed only where CuPy sees a CUDA device; the CPU rewrites stand (`aiaccel doctor` shows the GPU)"));
         }
-        cache.entry(package).or_insert_with(|| self.interp.ensure_optional(package)).clone().err()
+        self.optional.borrow_mut().entry(package).or_insert_with(|| self.interp.ensure_optional(package)).clone().err()
     }
 
     /// Run the repo's tests once, recording calls of `targets` (kept in `self.captured`).
@@ -587,6 +585,7 @@ mod tests {
             pytest: None,
             optional: BTreeMap::from([("scipy".to_string(), None)]),
             source: "--python".into(),
+            gpu: Default::default(),
         };
         let why = interp.ensure_optional("scipy").unwrap_err();
         assert!(why.contains("np.linalg") && why.ends_with("hint: `/opt/py/bin/python -m pip install scipy`"), "{why}");

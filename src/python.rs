@@ -47,6 +47,8 @@ pub struct Interpreter {
     pub optional: BTreeMap<String, Option<String>>,
     /// Where it came from, for messages: "--python", "$AIACCEL_PYTHON", ".venv", "python3", "managed venv".
     pub source: String,
+    /// `gpu_device`'s answer, asked once (CuPy's import and CUDA's start take seconds).
+    pub gpu: std::sync::OnceLock<std::result::Result<String, String>>,
 }
 
 /// Packages only some rewrites need, and what for (`doctor` lists them; a candidate that needs
@@ -149,6 +151,7 @@ impl Interpreter {
             pytest: None,
             optional: BTreeMap::new(),
             source: source.to_string(),
+            gpu: Default::default(),
         };
         match fake.run_harness(&crate::protocol::Request::Probe, &spec)? {
             ScriptOutcome::Reply(v) => {
@@ -194,6 +197,10 @@ impl Interpreter {
     /// device (its name and memory), or why not. `AIACCEL_GPU=0` says none, as the rewrites'
     /// own check does.
     pub fn gpu_device(&self) -> std::result::Result<String, String> {
+        self.gpu.get_or_init(|| self.ask_gpu()).clone()
+    }
+
+    fn ask_gpu(&self) -> std::result::Result<String, String> {
         if std::env::var("AIACCEL_GPU").as_deref() == Ok("0") {
             return Err("AIACCEL_GPU=0 keeps every rewrite on the CPU".into());
         }
