@@ -35,10 +35,74 @@ pub fn needed_package(cand: &Candidate) -> Option<&'static str> {
     match cand.strategy {
         crate::propose::Strategy::Cupy => Some("cupy"),
         // Numba's np.linalg, np.dot and `@` call SciPy's BLAS/LAPACK
-        crate::propose::Strategy::Numba | crate::propose::Strategy::NumbaParallel if ["linalg.", "np.dot(", "numpy.dot(", "np.vdot(", " @ "].iter().any(|p| cand.source.contains(p)) => {
-            Some("scipy")
-        }
+        crate::propose::Strategy::Numba | crate::propose::Strategy::NumbaParallel if compiles_blas_calls(&cand.source) => Some("scipy"),
         _ => None,
+    }
+}
+
+/// Whether Numba compiles a BLAS/LAPACK call in `source`: `@`, `np.dot`, `np.vdot` or
+/// `np.linalg` in the code of a function decorated with a Numba jit (`njit`, `jit`,
+/// `vectorize`, `stencil`, ...), or anywhere in the code when no function is decorated so.
+/// Docstrings, comments and the Python copy of the original (`_f_py`) do not count: a docstring
+/// that says `A @ B` asks nothing of SciPy. Source that does not parse is read as text.
+fn compiles_blas_calls(source: &str) -> bool {
+    use crate::pyast::{self, ast, Expr, Stmt};
+    let Ok(module) = pyast::parse_module(source, "<candidate>") else {
+        return ["linalg.", "np.dot(", "numpy.dot(", "np.vdot(", " @ "].iter().any(|p| source.contains(p));
+    };
+    fn blas(e: &Expr) -> bool {
+        match e {
+            Expr::BinOp(b) => b.op == ast::Operator::MatMult,
+            Expr::Attribute(a) => a.attr.as_str() == "linalg",
+            Expr::Call(c) => pyast::dotted(&c.func).is_some_and(|d| matches!(d.rsplit('.').next(), Some("dot" | "vdot"))),
+            _ => false,
+        }
+    }
+    fn uses_blas(stmts: &[Stmt]) -> bool {
+        let mut found = false;
+        fn walk(stmts: &[Stmt], found: &mut bool) {
+            for s in stmts {
+                if let Stmt::AugAssign(a) = s {
+                    *found |= a.op == ast::Operator::MatMult;
+                }
+                for e in pyast::stmt_exprs(s) {
+                    pyast::walk_expr(e, &mut |x| *found |= blas(x));
+                }
+                for b in pyast::stmt_blocks(s) {
+                    walk(b, found);
+                }
+            }
+        }
+        walk(stmts, &mut found);
+        found
+    }
+    fn jitted(decorators: &[Expr]) -> bool {
+        decorators.iter().any(|d| {
+            let target = if let Expr::Call(c) = d { &*c.func } else { d };
+            pyast::dotted(target).is_some_and(|n| {
+                let last = n.rsplit('.').next().unwrap_or("");
+                last.ends_with("jit") || matches!(last, "vectorize" | "guvectorize" | "stencil" | "cfunc")
+            })
+        })
+    }
+    let mut kernels = Vec::new();
+    fn collect<'a>(stmts: &'a [Stmt], out: &mut Vec<&'a [Stmt]>) {
+        for s in stmts {
+            match s {
+                Stmt::FunctionDef(f) if jitted(&f.decorator_list) => out.push(&f.body),
+                _ => {
+                    for b in pyast::stmt_blocks(s) {
+                        collect(b, out);
+                    }
+                }
+            }
+        }
+    }
+    collect(&module, &mut kernels);
+    if kernels.is_empty() {
+        uses_blas(&module)
+    } else {
+        kernels.into_iter().any(uses_blas)
     }
 }
 
@@ -343,6 +407,8 @@ pub fn process(session: &mut Session, proposers: &mut Proposers, f: &Function, p
     let mut failures = Vec::new();
     let mut proposed = 0usize;
     let mut accepted: Vec<Box<Accepted>> = Vec::new();
+    // rules' candidates whose kernel Numba could not compile, with the verifier's message
+    let mut untyped_rules: Vec<(Candidate, String)> = Vec::new();
     for p in proposers.list.iter_mut() {
         let fallback_started = Instant::now();
         if p.only_as_fallback() {
@@ -362,21 +428,47 @@ pub fn process(session: &mut Session, proposers: &mut Proposers, f: &Function, p
             }
             proposers.fallback_budget -= 1;
         }
-        progress.working(format!("{} (proposing: {})", f.id(), p.name()));
-        let candidates = match p.propose(&ctx) {
-            Ok(c) => c,
-            Err(e) => {
-                // a proposer's own failure (model endpoint down, model file unreadable) is said
-                // out loud; the other proposers' results stand
-                progress.line(format!("warning: {} failed on {}: {e:#}", p.name(), f.id()));
-                failures.push(format!("{} failed: {e:#}", p.name()));
+        // the model starts from the rules' kernels that Numba could not compile, with its error
+        let mut queue: Vec<(Candidate, usize)> = Vec::new();
+        if p.only_as_fallback() {
+            for (rule_cand, why) in &untyped_rules {
+                progress.working(format!("{} (asking {} to make {} compile)", f.id(), p.name(), rule_cand.label));
+                match p.repair(&ctx, rule_cand, why) {
+                    Ok(Some(c)) => queue.push((c, 1)),
+                    Ok(None) => {}
+                    Err(e) => {
+                        progress.line(format!("warning: {} failed on {}: {e:#}", p.name(), f.id()));
+                        failures.push(format!("{} failed: {e:#}", p.name()));
+                    }
+                }
+            }
+            proposed += queue.len();
+        }
+        let mut asked = false;
+        let mut i = 0;
+        loop {
+            if i >= queue.len() {
+                // then its own proposals (the model's: unless a repair of its was accepted)
+                if asked || (p.only_as_fallback() && !accepted.is_empty()) {
+                    break;
+                }
+                asked = true;
+                progress.working(format!("{} (proposing: {})", f.id(), p.name()));
+                match p.propose(&ctx) {
+                    Ok(c) => {
+                        proposed += c.len();
+                        queue.extend(c.into_iter().map(|c| (c, 0)));
+                    }
+                    Err(e) => {
+                        // a proposer's own failure (model endpoint down, model file unreadable)
+                        // is said out loud; the other proposers' results stand
+                        progress.line(format!("warning: {} failed on {}: {e:#}", p.name(), f.id()));
+                        failures.push(format!("{} failed: {e:#}", p.name()));
+                        break;
+                    }
+                }
                 continue;
             }
-        };
-        proposed += candidates.len();
-        let mut queue: Vec<(Candidate, usize)> = candidates.into_iter().map(|c| (c, 0)).collect();
-        let mut i = 0;
-        while i < queue.len() {
             let (cand, round) = queue[i].clone();
             i += 1;
             if let Some(allowed) = session.strategies.as_ref().filter(|a| !a.contains(&cand.strategy)) {
@@ -452,6 +544,9 @@ pub fn process(session: &mut Session, proposers: &mut Proposers, f: &Function, p
                     tried.candidates.push(cr);
                 }
                 VerifyOutcome::Rejected(verdict) => {
+                    if !p.only_as_fallback() && matches!(verdict, Verdict::Untyped { .. }) {
+                        untyped_rules.push((cand.clone(), verdict.message()));
+                    }
                     // the proposer may repair its own rejected candidate
                     if round < REPAIR_ROUNDS && !matches!(verdict, Verdict::TimedOut { .. }) {
                         progress.working(format!("{} (repairing {})", f.id(), cand.label));
@@ -577,6 +672,13 @@ mod tests {
         assert_eq!(needed_package(&cand(crate::propose::Strategy::Numba, "A[i, j] -= A[i, :j] @ A[:j, j]")), Some("scipy"));
         assert_eq!(needed_package(&cand(crate::propose::Strategy::Vectorize, "np.linalg.norm(x, axis=1)")), None);
         assert_eq!(needed_package(&cand(crate::propose::Strategy::Cupy, "cp.asarray(x)")), Some("cupy"));
+        // a docstring or a comment that says `A @ B`, and the original's Python copy, ask nothing of SciPy
+        let kernel = |body: &str| format!("import numba\n@numba.njit(cache=True)\ndef _f_kernel(A, B):\n    \"\"\"C := alpha * A @ B, np.dot(A, B)\"\"\"\n    {body}\n\ndef _f_py(A, B):\n    return A @ B  # np.linalg\n");
+        assert_eq!(needed_package(&cand(crate::propose::Strategy::Numba, &kernel("return A[0, 0] * B[0, 0]"))), None);
+        assert_eq!(needed_package(&cand(crate::propose::Strategy::Numba, &kernel("return A @ B"))), Some("scipy"));
+        assert_eq!(needed_package(&cand(crate::propose::Strategy::Numba, &kernel("C = A.copy()\n    C @= B\n    return C"))), Some("scipy"));
+        assert_eq!(needed_package(&cand(crate::propose::Strategy::Numba, &kernel("return np.dot(A[0], B[0])"))), Some("scipy"));
+        assert_eq!(needed_package(&cand(crate::propose::Strategy::NumbaParallel, &kernel("return np.linalg.norm(A)"))), Some("scipy"));
         let interp = Interpreter {
             path: "/opt/py/bin/python".into(),
             version: "3.11".into(),

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 const MODULE: &str = "def count_vowels(text: str) -> int:\n    n = 0\n    for ch in text:\n        if ch in 'aeiou':\n            n += 1\n    return n\n";
 const ANSWER: &str = "Here is a faster version:\n\n```python\ndef count_vowels(text):\n    return sum(1 for ch in text if ch in 'aeiou')\n```\n";
 
-fn serve(listener: TcpListener, seen: Arc<Mutex<Vec<String>>>, max: usize) {
+fn serve(listener: TcpListener, seen: Arc<Mutex<Vec<String>>>, max: usize, answer: fn(&str) -> String) {
     for stream in listener.incoming().take(max) {
         let Ok(mut s) = stream else { continue };
         let mut reader = BufReader::new(s.try_clone().unwrap());
@@ -30,9 +30,10 @@ fn serve(listener: TcpListener, seen: Arc<Mutex<Vec<String>>>, max: usize) {
         }
         let mut body = vec![0u8; len];
         reader.read_exact(&mut body).unwrap();
-        seen.lock().unwrap().push(format!("{}\n{}", first.trim(), String::from_utf8_lossy(&body)));
+        let body = String::from_utf8_lossy(&body).to_string();
+        seen.lock().unwrap().push(format!("{}\n{body}", first.trim()));
         let reply = serde_json::json!({
-            "choices": [{"message": {"role": "assistant", "content": ANSWER}, "finish_reason": "stop"}],
+            "choices": [{"message": {"role": "assistant", "content": answer(&body)}, "finish_reason": "stop"}],
             "usage": {"prompt_tokens": 321, "completion_tokens": 45}
         })
         .to_string();
@@ -42,11 +43,16 @@ fn serve(listener: TcpListener, seen: Arc<Mutex<Vec<String>>>, max: usize) {
 
 /// A fake endpoint on 127.0.0.1 answering up to `max` requests: its port and what it was sent.
 fn fake_server(max: usize) -> (u16, Arc<Mutex<Vec<String>>>) {
+    fake_server_answering(max, |_| ANSWER.to_string())
+}
+
+/// The same, with the answer a function of the request body.
+fn fake_server_answering(max: usize, answer: fn(&str) -> String) -> (u16, Arc<Mutex<Vec<String>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let seen = Arc::new(Mutex::new(Vec::new()));
     let s2 = seen.clone();
-    std::thread::spawn(move || serve(listener, s2, max));
+    std::thread::spawn(move || serve(listener, s2, max, answer));
     (port, seen)
 }
 
@@ -135,4 +141,46 @@ fn llm_samples_adds_seeded_sampled_requests() {
     seeds.sort();
     assert_eq!(seeds, [1, 1, 2, 2]);
     assert_eq!(bodies.iter().filter(|b| b["temperature"].as_f64() == Some(0.0)).count(), 2, "one greedy request per strategy");
+}
+
+/// Issue #14, item 2: a rule's kernel that Numba cannot compile (`bin` is no Numba builtin) is
+/// rejected as `untyped` with Numba's error, and the model is asked first to make that kernel
+/// compile: it is shown the function, the rule's kernel and the error, and its kernel goes
+/// through the same adapter and verifier.
+#[test]
+fn the_model_repairs_a_rule_kernel_numba_could_not_compile() {
+    const POPCOUNT: &str = "def popcount_total(xs: list[int]) -> int:\n    total = 0\n    for x in xs:\n        total += bin(x).count(\"1\")\n    return total\n";
+    fn answer(body: &str) -> String {
+        if body.contains("compiled: the loops of") {
+            "```python\nfrom numba import njit\n\n\n@njit(cache=True)\ndef _popcount_total_kernel(xs):\n    total = 0\n    for x in xs:\n        v = -x if x < 0 else x\n        while v:\n            total += v & 1\n            v >>= 1\n    return total\n```\n".to_string()
+        } else {
+            "I cannot help with that.".to_string()
+        }
+    }
+    let (port, seen) = fake_server_answering(16, answer);
+    let repo = common::repo(&[("bits.py", POPCOUNT.as_bytes())]);
+    let url = format!("http://127.0.0.1:{port}/v1");
+    let out = common::aiaccel(&repo.root, &["rewrite", ".", "--no-capture", "--dry-run", "--json", "--llm-url", &url, "--llm-model", "fake-coder"]);
+    let err = common::stderr(&out);
+    assert!(out.status.success(), "{err}");
+    let report: serde_json::Value = serde_json::from_str(&common::stdout(&out)).unwrap();
+    let f = &report["functions"][0];
+    let cands = f["candidates"].as_array().unwrap();
+    let rule = cands.iter().find(|c| c["origin"] == "rule:AX001").unwrap_or_else(|| panic!("{f}"));
+    assert_eq!(rule["verdict"], "untyped", "{rule}");
+    assert!(rule["message"].as_str().unwrap().contains("Untyped global name 'bin'"), "{rule}");
+    // the first request is the repair: the function, the rule's kernel, Numba's error
+    let requests = seen.lock().unwrap().clone();
+    let first: serde_json::Value = serde_json::from_str(requests[0].split_once('\n').unwrap().1).unwrap();
+    let turns: Vec<String> = first["messages"].as_array().unwrap().iter().map(|m| m["content"].as_str().unwrap().to_string()).collect();
+    assert!(turns.iter().any(|t| t.contains("def popcount_total(xs: list[int]) -> int:")), "{turns:?}");
+    assert!(turns.iter().any(|t| t.contains("@njit(cache=True)\ndef _popcount_total_kernel(xs):\n    total = 0\n    for x in xs:\n        total += bin(x).count(\"1\")")), "{turns:?}");
+    assert!(turns.last().unwrap().contains("rule:AX001") && turns.last().unwrap().contains("Untyped global name 'bin'"), "{turns:?}");
+    // the model's kernel compiles and is verified equivalent (faster or not is the benchmark's)
+    let llm = cands.iter().find(|c| c["label"] == "llm numba from rule:AX001").unwrap_or_else(|| panic!("no repair candidate: {f}\n{err}"));
+    assert!(matches!(llm["verdict"].as_str(), Some("accepted" | "not_faster")), "{llm}");
+    // and the model's own proposals came only after, as the repair was not accepted... or not at all
+    if llm["verdict"] == "accepted" {
+        assert_eq!(requests.len(), 1, "a repair was accepted: the model was asked nothing more");
+    }
 }

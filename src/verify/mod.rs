@@ -190,6 +190,13 @@ enum VerdictReply {
     },
     /// The candidate module failed to import (the verdict `Invalid`).
     Crashed { message: String },
+    /// Numba could not compile the candidate's kernel for any call that reached it.
+    Untyped {
+        message: String,
+        #[serde(default)]
+        summary: String,
+        calls: usize,
+    },
     Refused {
         #[serde(default = "audit")]
         limit: String,
@@ -266,6 +273,9 @@ pub enum Verdict {
     /// Does not splice (syntax, missing function, signature changed) or does not import.
     Invalid { message: String },
     Crashed { message: String },
+    /// Numba could not compile the kernel for any call that reached it: the adapter ran the
+    /// original every time (equal results, no rewrite). `message`: Numba's error.
+    Untyped { message: String, summary: String, calls: usize },
     TimedOut { seconds: f64 },
     /// A sandbox limit fired: `audit` (socket, process, signal, write outside the temp dir),
     /// `memory`, `cpu_time`, `file_size`, `output`.
@@ -279,6 +289,7 @@ impl Verdict {
             Verdict::Diverged { .. } => "diverged",
             Verdict::Invalid { .. } => "invalid",
             Verdict::Crashed { .. } => "crashed",
+            Verdict::Untyped { .. } => "untyped",
             Verdict::TimedOut { .. } => "timed out",
             Verdict::Refused { .. } => "refused by the sandbox",
         }
@@ -293,6 +304,10 @@ impl Verdict {
                 None => message.clone(),
             },
             Verdict::Invalid { message } | Verdict::Crashed { message } => message.clone(),
+            Verdict::Untyped { message, summary, calls } => format!(
+                "Numba could not compile the kernel for any input ({summary}); the original ran instead, on each of the {calls} calls that reached the kernel. Numba's error:\n{}",
+                message.trim()
+            ),
             Verdict::TimedOut { seconds } => format!("did not finish within {seconds:.0} s (wall-clock limit; the process group was killed)"),
             Verdict::Refused { limit, message } => format!("sandbox limit `{limit}` fired: {message}"),
         }
@@ -625,6 +640,7 @@ impl Verifier<'_> {
                 (Verdict::Diverged { message, counterexample: counterexample.and_then(|c| serde_json::from_value(c).ok()), cases }, None)
             }
             VerdictReply::Crashed { message } => (Verdict::Invalid { message }, None),
+            VerdictReply::Untyped { message, summary, calls } => (Verdict::Untyped { message, summary, calls }, None),
             VerdictReply::Refused { limit, message } => (Verdict::Refused { limit, message }, None),
         };
         // the repo's own tests that reach the function must still pass with the candidate

@@ -173,7 +173,8 @@ impl KernelPlan {
         lines.push(format!("    {call_orig}"));
         if uses_numba {
             // the kernel cannot be compiled for these argument types: the original decides
-            lines.push("except _aiaccel_nb.core.errors.TypingError:".into());
+            lines.push("except _aiaccel_nb.core.errors.TypingError as _e:".into());
+            lines.push("    _aiaccel_untyped(_e)".into());
             lines.push(format!("    {call_orig}"));
         }
         if int_checked {
@@ -189,7 +190,7 @@ impl KernelPlan {
             lines.push(format!("    {call_orig}"));
         }
         for p in &mutated {
-            lines.push(format!("_aiaccel_put({}, {}.tolist())", p.name, p.fast_name()));
+            lines.push(format!("_aiaccel_put_rows({}, {})", p.name, p.fast_name()));
         }
         lines.push("return _aiaccel_back(_r)".into());
         let public = adapter::public_def(&self.header, &lines);
@@ -314,7 +315,7 @@ mod tests {
         let c = q.assemble("from numba import njit\n\n@njit(cache=True)\ndef _normalise_kernel(xs):\n    xs /= xs.sum()\n").unwrap();
         pyast::parse_module(&c, "c.py").unwrap();
         assert!(c.contains("import numba as _aiaccel_nb\n"));
-        assert!(c.contains("except _aiaccel_nb.core.errors.TypingError:\n        return _normalise_py(xs)\n    except Exception:\n        return _normalise_py(xs)\n    _aiaccel_put(xs, _a_xs.tolist())\n"));
+        assert!(c.contains("except _aiaccel_nb.core.errors.TypingError as _e:\n        _aiaccel_untyped(_e)\n        return _normalise_py(xs)\n    except Exception:\n        return _normalise_py(xs)\n    _aiaccel_put_rows(xs, _a_xs)\n"));
     }
 
     #[test]

@@ -431,6 +431,30 @@ impl Proposer for LlmProposer {
         self.stats.repairs_requested += 1;
         // Continue the conversation that wrote it; a candidate from elsewhere (a rule, a past
         // run) gets a fresh one that shows the rejected code as the model's own answer.
+        let rule_kernel = match (&rejected.origin, self.kernel_plan(ctx)) {
+            (Origin::Rule { code, .. }, Some(plan)) if !self.conversations.contains_key(&source_key(&rejected.source)) => {
+                prompt::rule_kernel_text(ctx.function, &plan.kernel, &plan.param_names()).map(|k| (code.clone(), k, plan))
+            }
+            _ => None,
+        };
+        if let Some((rule, kernel_text, plan)) = rule_kernel {
+            // a rule's kernel that Numba could not compile (or that was rejected otherwise): the
+            // model starts from it, with the verifier's (Numba's) message, in kernel mode
+            let messages = vec![
+                prompt::kernel_message(ctx, Strategy::Numba, &plan),
+                Message::assistant(format!("```python\n{kernel_text}\n```")),
+                prompt::rule_repair_message(&ctx.function.name, &plan.kernel, &format!("rule:{rule}"), feedback),
+            ];
+            let label = format!("llm numba from rule:{rule}");
+            let sampling = Sampling::greedy(self.config.max_new_tokens);
+            let Some((candidate, messages)) = self.attempt(ctx, messages, &sampling, Strategy::Numba, &label, Some(&plan))? else {
+                return Ok(None);
+            };
+            self.remember(&candidate, messages, 1, true);
+            self.stats.repairs_offered += 1;
+            self.stats.candidates += 1;
+            return Ok(Some(candidate));
+        }
         let (mut messages, strategy, label, rounds, kernel) = match self.conversations.get(&source_key(&rejected.source)) {
             Some(c) => (c.messages.clone(), c.strategy, c.label.clone(), c.rounds, c.kernel),
             None => (
@@ -579,7 +603,7 @@ def total(xs):\n    return float(_total_kernel(np.asarray(xs)))\n\nprint(total([
         // the model's own `total` (and its example print) are dropped: aiaccel writes `total`
         assert!(!v.contains("float(_total_kernel(np.asarray(xs)))") && !v.contains("print("));
         assert!(c[0].assumes.starts_with("The kernel `_<name>_kernel` was written by the language model fake-coder (vectorize strategy)"));
-        assert!(c[1].source.contains("except _aiaccel_nb.core.errors.TypingError:"));
+        assert!(c[1].source.contains("except _aiaccel_nb.core.errors.TypingError as _e:\n        _aiaccel_untyped(_e)\n"));
         crate::pyast::parse_module(v, "c.py").unwrap();
     }
 
@@ -597,6 +621,36 @@ def total(xs):\n    return float(_total_kernel(np.asarray(xs)))\n\nprint(total([
         let last = prompts.borrow().last().unwrap().clone();
         assert!(last.contains("aiaccel called your `_total_kernel` from `total`") && last.contains("Fix `_total_kernel`."));
         assert!(r.source.contains("return np.add.reduce(xs)") && r.source.contains("def _total_py(xs):"));
+    }
+
+    #[test]
+    fn a_rule_kernel_numba_rejected_is_repaired_in_kernel_mode_from_its_error() {
+        let f = function();
+        let ctx = ProposeContext { function: &f, module_source: MODULE, observed_inputs: None };
+        let (mut p, prompts) = kernel_proposer(&[KERNEL_NUMBA]);
+        let rule = Candidate {
+            origin: Origin::Rule { code: "AX001".into(), name: "numba-njit-adapter".into() },
+            strategy: Strategy::Numba,
+            label: "AX001 numba-njit-adapter".into(),
+            source: "def _total_kernel(xs):\n    ...\n".into(),
+            assumes: String::new(),
+        };
+        let error = "Numba could not compile the kernel for any input (Untyped global name 'bin')";
+        let c = p.repair(&ctx, &rule, error).unwrap().unwrap();
+        let prompt = prompts.borrow()[0].clone();
+        // the kernel-mode request, the rule's kernel as the answer so far, then the error
+        let ask = prompt.find("Write `_total_kernel(xs)`").unwrap();
+        let shown = prompt.find("<|im_start|>assistant\n```python\nfrom numba import njit\n\n\n@njit(cache=True)\ndef _total_kernel(xs):\n    s = 0.0\n    for x in xs:\n        s += x\n    return s\n```").unwrap();
+        let told = prompt.find("That kernel is what aiaccel's rule rule:AX001 compiled").unwrap();
+        assert!(ask < shown && shown < told, "{prompt}");
+        assert!(prompt[told..].contains("Untyped global name 'bin'") && prompt[told..].contains("Numba compiles it"));
+        assert_eq!((c.label.as_str(), c.strategy), ("llm numba from rule:AX001", Strategy::Numba));
+        assert!(c.source.contains("def _total_kernel(a):") && c.source.contains("def total(xs):\n    _a_xs = _aiaccel_arr(xs, 1, float)\n"));
+        // a further rejection continues the model's own conversation
+        let (mut q, _) = kernel_proposer(&[KERNEL_NUMBA, KERNEL_VEC]);
+        let first = q.repair(&ctx, &rule, error).unwrap().unwrap();
+        let again = q.repair(&ctx, &first, "mismatch").unwrap().unwrap();
+        assert_eq!(again.label, "llm numba from rule:AX001 repair 2");
     }
 
     #[test]

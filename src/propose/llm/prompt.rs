@@ -327,6 +327,55 @@ any helpers and the complete corrected `{kernel}`."
     })
 }
 
+/// The kernel a rule compiled, as the model would write it: the loops of `f` as they are under
+/// `@njit` (the rule's own kernel differs only in aiaccel's overflow-checked int arithmetic,
+/// which the model neither writes nor imports: aiaccel adds it). None where `f` does not parse.
+pub fn rule_kernel_text(f: &crate::discover::Function, kernel: &str, params: &[String]) -> Option<String> {
+    let code = crate::edit::dedent(&f.source);
+    let module = crate::pyast::parse_module(&code, "<function>").ok()?;
+    let Some(Stmt::FunctionDef(def)) = module.first() else { return None };
+    let mut body: &[Stmt] = &def.body;
+    if let Some(Stmt::Expr(e)) = body.first() {
+        if matches!(&*e.value, ast::Expr::Constant(c) if matches!(c.value, ast::Constant::Str(_))) && body.len() > 1 {
+            body = &body[1..]; // the docstring
+        }
+    }
+    let start = crate::pyast::line_start(&code, crate::pyast::range(body.first()?).start);
+    Some(format!("from numba import njit\n\n\n@njit(cache=True)\ndef {kernel}({}):\n{}", params.join(", "), code[start..].trim_end()))
+}
+
+/// The turn after a rule's compiled kernel (shown as the previous answer) was rejected: most
+/// often Numba could not compile it, and the model is asked for a kernel that compiles.
+pub fn rule_repair_message(name: &str, kernel: &str, rule: &str, feedback: &str) -> Message {
+    let hint = untyped_hint(feedback).map(|h| format!("Hint: {h}\n")).unwrap_or_default();
+    let feedback = truncate_lines(feedback.trim(), 30);
+    Message::user(format!(
+        "That kernel is what aiaccel's rule {rule} compiled: the loops of `{name}` as they are. aiaccel rejected it:\n```\n{feedback}\n```\n\
+Write `{kernel}` again so that Numba compiles it and it computes exactly what `{name}` computes: replace what \
+Numba cannot compile (builtins such as bin, hex or str, string methods, dicts, sets, lists of mixed types) with \
+arithmetic and loops over numbers and NumPy arrays. Keep its name and parameters. {hint}Answer with one ```python block \
+holding the imports, any helpers and the complete `{kernel}`."
+    ))
+}
+
+/// What to write instead of a Python builtin Numba does not type, from its error
+/// (`Untyped global name 'bin'`, `Unknown attribute 'bit_length'`).
+fn untyped_hint(feedback: &str) -> Option<&'static str> {
+    let named = |what: &str, n: &str| feedback.contains(&format!("{what} '{n}'"));
+    let global = |n: &str| named("Untyped global name", n);
+    if global("bin") || global("hex") || global("oct") || named("Unknown attribute", "bit_count") || named("Unknown attribute", "bit_length") {
+        Some("Numba has no bin(), hex(), oct() or int.bit_count(): count or read an int's bits or digits with a while loop over `v & 1` and `v >>= 1` (or `v % base` and `v //= base`), on abs(v) and with the sign handled as the original does.")
+    } else if global("str") || global("repr") || global("format") {
+        Some("Numba cannot build strings from numbers: compute with the numbers themselves (digits by `% 10` and `// 10`).")
+    } else if global("ord") || global("chr") {
+        Some("the kernel gets code points as ints already: compare and compute with them directly, without ord() or chr().")
+    } else if global("sorted") || global("set") || global("dict") {
+        Some("use NumPy arrays instead: np.sort, np.unique, or an array indexed by the key.")
+    } else {
+        None
+    }
+}
+
 /// Keep the head and the tail of a long message: exception chains (numba's typing errors above
 /// all) put the summary first and the offending line last.
 fn truncate_lines(text: &str, max: usize) -> String {

@@ -403,7 +403,7 @@ fn build_plain(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts:
         .filter(|p| p.mutated)
         .map(|p| match p.conv {
             Conv::Array { .. } => format!("{}[...] = {}", p.name, p.fast_name()),
-            _ => format!("_aiaccel_put({}, {}.tolist())", p.name, p.fast_name()),
+            _ => format!("_aiaccel_put_rows({}, {})", p.name, p.fast_name()),
         })
         .collect();
     if let Some(fl) = &flag {
@@ -412,7 +412,8 @@ fn build_plain(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts:
     }
     lines.push("try:".into());
     lines.push(format!("    _r = {kname}({})", args.join(", ")));
-    lines.push("except _aiaccel_nb.core.errors.TypingError:".into());
+    lines.push("except _aiaccel_nb.core.errors.TypingError as _e:".into());
+    lines.push("    _aiaccel_untyped(_e)".into());
     lines.push(format!("    {}", adapter::call_original(&params, &pyname)));
     if int_checked && flag.is_none() {
         // an int left int64: the kernel worked on copies, so the original runs on the caller's

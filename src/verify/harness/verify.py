@@ -44,6 +44,25 @@ class LineCoverage:
         return sorted(self.lines - self.hit)
 
 
+def untyped_notes():
+    """Numba typing errors the rewrites' adapters noted so far (`_aiaccel_untyped` in the
+    runtime module each candidate imports), in call order; "" after the first few."""
+    out = []
+    for name, m in list(sys.modules.items()):
+        if name.rpartition(".")[2].startswith("_aiaccel_adapt_"):
+            out.extend(getattr(m, "_AIACCEL_UNTYPED", ()))
+    return out
+
+
+def kernel_compiled(module_name):
+    """Whether any Numba function of the candidate module compiled for some call."""
+    m = sys.modules.get(module_name)
+    for v in list(vars(m).values()) if m is not None else ():
+        if hasattr(v, "py_func") and getattr(v, "signatures", None):
+            return True
+    return False
+
+
 def mode_probe(req):
     info = {"python": sys.version.split()[0], "executable": sys.executable}
     for name in ("numpy", "numba", "pytest"):
@@ -165,6 +184,7 @@ def mode_verify(req):
     n_captured = sum(1 for c in usable if c["source"] == "captured")
     first_call_s = None
     kept = []  # (case, original's result, candidate's live result, its copy at return time)
+    untyped_mark = len(untyped_notes())
     reordered, reorder_ratio = 0, 0.0
     for case, want in zip(usable, originals):
         mark = len(REFUSED)
@@ -210,6 +230,14 @@ def mode_verify(req):
                 "captured": n_captured,
             }
     phase("candidate")
+    untyped = untyped_notes()[untyped_mark:]
+    if untyped and not kernel_compiled(req["cand_module"]):
+        # every call that reached the kernel ran the original instead: no rewrite at all, and
+        # Numba's error is what a repair needs
+        first = next((m for m in untyped if m), "")
+        lines = [l.strip() for l in first.splitlines() if l.strip()]
+        summary = next((l for l in lines if not l.startswith("Failed in ")), lines[0] if lines else "")
+        return {"status": "ok", "verdict": "untyped", "calls": len(untyped), "summary": summary, "message": first, "cases": len(usable), "captured": n_captured}
     # results handed out earlier must not change when the function is called again
     for case, want, live, snap in kept:
         if Cmp(0.0, 0.0, True, True).same(snap, live) is not None:
