@@ -149,7 +149,6 @@ fn llm_samples_adds_seeded_sampled_requests() {
 /// through the same adapter and verifier.
 #[test]
 fn the_model_repairs_a_rule_kernel_numba_could_not_compile() {
-    const POPCOUNT: &str = "def popcount_total(xs: list[int]) -> int:\n    total = 0\n    for x in xs:\n        total += bin(x).count(\"1\")\n    return total\n";
     fn answer(body: &str) -> String {
         if body.contains("compiled: the loops of") {
             "```python\nfrom numba import njit\n\n\n@njit(cache=True)\ndef _popcount_total_kernel(xs):\n    total = 0\n    for x in xs:\n        v = -x if x < 0 else x\n        while v:\n            total += v & 1\n            v >>= 1\n    return total\n```\n".to_string()
@@ -158,12 +157,9 @@ fn the_model_repairs_a_rule_kernel_numba_could_not_compile() {
         }
     }
     let (port, seen) = fake_server_answering(16, answer);
-    let repo = common::repo(&[("bits.py", POPCOUNT.as_bytes())]);
+    let repo = common::repo(&[("bits.py", &common::untyped_fixture())]);
     let url = format!("http://127.0.0.1:{port}/v1");
-    let out = common::aiaccel(&repo.root, &["rewrite", ".", "--no-capture", "--dry-run", "--json", "--llm-url", &url, "--llm-model", "fake-coder"]);
-    let err = common::stderr(&out);
-    assert!(out.status.success(), "{err}");
-    let report: serde_json::Value = serde_json::from_str(&common::stdout(&out)).unwrap();
+    let (report, err) = common::rewrite_report(&repo.root, &["--llm-url", &url, "--llm-model", "fake-coder"]);
     let f = &report["functions"][0];
     let cands = f["candidates"].as_array().unwrap();
     let rule = cands.iter().find(|c| c["origin"] == "rule:AX001").unwrap_or_else(|| panic!("{f}"));

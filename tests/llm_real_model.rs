@@ -150,13 +150,9 @@ fn own_forward_pass_matches_candle_and_lookahead_changes_nothing() {
 /// was right is the verifier's to say (a small model may still fail).
 #[test]
 fn real_model_is_asked_to_make_a_rule_kernel_compile() {
-    let popcount = "def popcount_total(xs: list[int]) -> int:\n    total = 0\n    for x in xs:\n        total += bin(x).count(\"1\")\n    return total\n";
-    let repo = common::repo(&[("bits.py", popcount.as_bytes())]);
+    let repo = common::repo(&[("bits.py", &common::untyped_fixture())]);
     let model = default_model().path.to_string_lossy().to_string();
-    let out = common::aiaccel(&repo.root, &["rewrite", ".", "--no-capture", "--dry-run", "--json", "--model", &model, "--llm-functions", "1", "--timeout", "20"]);
-    let err = common::stderr(&out);
-    assert!(out.status.success(), "{err}");
-    let report: serde_json::Value = serde_json::from_str(&common::stdout(&out)).unwrap();
+    let (report, err) = common::rewrite_report(&repo.root, &["--model", &model, "--llm-functions", "1", "--timeout", "20"]);
     let f = &report["functions"][0];
     let cands = f["candidates"].as_array().unwrap();
     let rule = cands.iter().find(|c| c["origin"] == "rule:AX001").unwrap_or_else(|| panic!("{f}"));

@@ -155,3 +155,19 @@ pub fn rewrite_and_probe(dir: &Path, module: &str, rule: &str, names: &[&str]) -
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     (serde_json::from_slice(&out.stdout).unwrap(), text)
 }
+
+/// `aiaccel rewrite . --no-capture --dry-run --json` with `extra` in `root`, which must succeed:
+/// the report and stderr.
+pub fn rewrite_report(root: &Path, extra: &[&str]) -> (serde_json::Value, String) {
+    let mut args = vec!["rewrite", ".", "--no-capture", "--dry-run", "--json"];
+    args.extend_from_slice(extra);
+    let out = aiaccel(root, &args);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    (serde_json::from_str(&stdout(&out)).unwrap_or_else(|e| panic!("{e}: {}", stdout(&out))), err)
+}
+
+/// A function whose loop calls `bin()`, which Numba cannot type: AX001's kernel never compiles.
+pub fn untyped_fixture() -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/untyped/bits.py")).unwrap()
+}
