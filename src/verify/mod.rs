@@ -305,7 +305,7 @@ impl Verdict {
             },
             Verdict::Invalid { message } | Verdict::Crashed { message } => message.clone(),
             Verdict::Untyped { message, summary, calls } => format!(
-                "Numba could not compile the kernel for any input ({summary}); the original ran instead, on each of the {calls} calls that reached the kernel. Numba's error:\n{}",
+                "Numba could not compile the kernel for any input (the original ran instead, on each of the {calls} calls that reached it): {summary}\nNumba's error:\n{}",
                 message.trim()
             ),
             Verdict::TimedOut { seconds } => format!("did not finish within {seconds:.0} s (wall-clock limit; the process group was killed)"),
