@@ -429,49 +429,53 @@ impl Proposer for LlmProposer {
         feedback: &str,
     ) -> Result<Option<Candidate>> {
         self.stats.repairs_requested += 1;
-        // Continue the conversation that wrote it; a candidate from elsewhere (a rule, a past
-        // run) gets a fresh one that shows the rejected code as the model's own answer.
-        let rule_kernel = match (&rejected.origin, self.kernel_plan(ctx)) {
-            (Origin::Rule { code, .. }, Some(plan)) if !self.conversations.contains_key(&source_key(&rejected.source)) => {
-                prompt::rule_kernel_text(ctx.function, &plan.kernel, &plan.param_names()).map(|k| (code.clone(), k, plan))
+        let name = ctx.function.name.as_str();
+        let (messages, strategy, label, rounds, plan) = match self.conversations.get(&source_key(&rejected.source)) {
+            // Continue the conversation that wrote it.
+            Some(c) => {
+                let plan = if c.kernel { self.kernel_plan(ctx) } else { None };
+                let mut messages = c.messages.clone();
+                messages.push(prompt::repair_message(name, plan.as_ref().map(|p| p.kernel.as_str()), feedback));
+                let base = c.label.split(" repair ").next().unwrap_or(&c.label);
+                (messages, c.strategy, format!("{base} repair {}", c.rounds + 1), c.rounds, plan)
             }
-            _ => None,
+            None => {
+                // A rule's kernel (one Numba could not compile, above all): the model starts
+                // from it, with the verifier's (Numba's) message, in kernel mode.
+                let from_rule = match &rejected.origin {
+                    Origin::Rule { code, .. } => self
+                        .kernel_plan(ctx)
+                        .and_then(|plan| prompt::rule_kernel_text(ctx.function, &plan.kernel, &plan.param_names()).map(|k| (code.clone(), k, plan))),
+                    _ => None,
+                };
+                match from_rule {
+                    Some((rule, kernel_text, plan)) => (
+                        vec![
+                            prompt::kernel_message(ctx, Strategy::Numba, &plan),
+                            Message::assistant(format!("```python\n{kernel_text}\n```")),
+                            prompt::rule_repair_message(name, &plan.kernel, &format!("rule:{rule}"), feedback),
+                        ],
+                        Strategy::Numba,
+                        format!("llm numba from rule:{rule}"),
+                        0,
+                        Some(plan),
+                    ),
+                    // Any other candidate from elsewhere (a past run) gets a fresh conversation
+                    // that shows the rejected code as the model's own answer.
+                    None => (
+                        vec![
+                            prompt::strategy_message(ctx, rejected.strategy),
+                            Message::assistant(format!("```python\n{}```", rejected.source)),
+                            prompt::repair_message(name, None, feedback),
+                        ],
+                        rejected.strategy,
+                        format!("{} repair 1", rejected.label.split(" repair ").next().unwrap_or(&rejected.label)),
+                        0,
+                        None,
+                    ),
+                }
+            }
         };
-        if let Some((rule, kernel_text, plan)) = rule_kernel {
-            // a rule's kernel that Numba could not compile (or that was rejected otherwise): the
-            // model starts from it, with the verifier's (Numba's) message, in kernel mode
-            let messages = vec![
-                prompt::kernel_message(ctx, Strategy::Numba, &plan),
-                Message::assistant(format!("```python\n{kernel_text}\n```")),
-                prompt::rule_repair_message(&ctx.function.name, &plan.kernel, &format!("rule:{rule}"), feedback),
-            ];
-            let label = format!("llm numba from rule:{rule}");
-            let sampling = Sampling::greedy(self.config.max_new_tokens);
-            let Some((candidate, messages)) = self.attempt(ctx, messages, &sampling, Strategy::Numba, &label, Some(&plan))? else {
-                return Ok(None);
-            };
-            self.remember(&candidate, messages, 1, true);
-            self.stats.repairs_offered += 1;
-            self.stats.candidates += 1;
-            return Ok(Some(candidate));
-        }
-        let (mut messages, strategy, label, rounds, kernel) = match self.conversations.get(&source_key(&rejected.source)) {
-            Some(c) => (c.messages.clone(), c.strategy, c.label.clone(), c.rounds, c.kernel),
-            None => (
-                vec![
-                    prompt::strategy_message(ctx, rejected.strategy),
-                    Message::assistant(format!("```python\n{}```", rejected.source)),
-                ],
-                rejected.strategy,
-                rejected.label.clone(),
-                0,
-                false,
-            ),
-        };
-        let plan = if kernel { self.kernel_plan(ctx) } else { None };
-        messages.push(prompt::repair_message(&ctx.function.name, plan.as_ref().map(|p| p.kernel.as_str()), feedback));
-        let base = label.split(" repair ").next().unwrap_or(&label).to_string();
-        let label = format!("{base} repair {}", rounds + 1);
         let sampling = Sampling::greedy(self.config.max_new_tokens);
         let Some((mut candidate, messages)) = self.attempt(ctx, messages, &sampling, strategy, &label, plan.as_ref())? else {
             return Ok(None);
