@@ -365,6 +365,33 @@ pub fn def_lines(src: &str, def: &Stmt) -> Range<usize> {
     start..end
 }
 
+/// `xs[:]`, `list(xs)`, `xs.copy()`, `[v for v in xs]`, and comprehensions of those over the
+/// rows (`[r[:] for r in m]`): the list copied and how many levels of it are new lists.
+pub fn list_copy_of(e: &Expr) -> Option<(String, usize)> {
+    match e {
+        Expr::Subscript(s) => {
+            let full = matches!(s.slice.as_ref(), Expr::Slice(sl) if sl.lower.is_none() && sl.upper.is_none() && sl.step.is_none());
+            (full && matches!(s.ctx, ast::ExprContext::Load)).then(|| name_of(&s.value).map(|n| (n.to_string(), 1))).flatten()
+        }
+        Expr::Call(c) if c.keywords.is_empty() => match (c.func.as_ref(), c.args.as_slice()) {
+            (Expr::Name(f), [arg]) if f.id.as_str() == "list" => name_of(arg).map(|n| (n.to_string(), 1)),
+            (Expr::Attribute(a), []) if a.attr.as_str() == "copy" => name_of(&a.value).map(|n| (n.to_string(), 1)),
+            _ => None,
+        },
+        Expr::ListComp(l) if l.generators.len() == 1 && l.generators[0].ifs.is_empty() && !l.generators[0].is_async => {
+            let g = &l.generators[0];
+            let (target, source) = (name_of(&g.target)?, name_of(&g.iter)?);
+            if name_of(&l.elt) == Some(target) {
+                return Some((source.to_string(), 1));
+            }
+            let (inner, levels) = list_copy_of(&l.elt)?;
+            (inner == target).then(|| (source.to_string(), levels + 1))
+        }
+        _ => None,
+    }
+}
+
+
 /// One replacement of a byte range of a module's text (module offsets); an empty range is an
 /// insertion.
 #[derive(Debug, Clone, PartialEq, Eq)]

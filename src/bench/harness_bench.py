@@ -147,6 +147,10 @@ def mode_bench(req):
     variants = BENCH_VARIANTS
     if captured_int_lists(params, captured):
         variants = ("int_positive",) + tuple(v for v in BENCH_VARIANTS if v != "int_positive")
+    elif any(p.get("text") for p in params):
+        # characters compared with `str` literals or passed to ord(): text, where a float list
+        # would run the function without meeting a character
+        variants = ("text_ascii",) + BENCH_VARIANTS
     with contextlib.redirect_stdout(sink):
         for profile in profiles:
             for variant in variants:

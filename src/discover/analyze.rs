@@ -240,6 +240,10 @@ impl Usage {
                 if let (Some(t), Some(src)) = (a.targets.first().and_then(name_of), name_of(&a.value)) {
                     u.aliases.push((t.to_string(), src.to_string()));
                 }
+                // `a = [row[:] for row in grid]`: a copy has the dims of what it copies
+                if let (Some(t), Some((src, _))) = (a.targets.first().and_then(name_of), pyast::list_copy_of(&a.value)) {
+                    u.aliases.push((t.to_string(), src));
+                }
                 // `n, d = points.shape`: points has two dims
                 if let (Some(Expr::Tuple(t)), Expr::Attribute(at)) = (a.targets.first(), a.value.as_ref()) {
                     if at.attr.as_str() == "shape" {
@@ -464,6 +468,73 @@ impl Usage {
     }
 }
 
+/// Parameters that hold text: their characters are compared with `str` literals or passed to
+/// `ord` (`for ch in text: if ch == ' '`, `ord(s[i])`, `c in "aeiou"`). Their shape stays a
+/// list's (the verifier tries lists, bytes and text there); the benchmark times them on text,
+/// where a float list would run the function without ever meeting a character.
+pub fn text_params(source: &str) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    let code = crate::edit::dedent(source);
+    let Ok(module) = pyast::parse_module(&code, "<function>") else { return out };
+    let Some(Stmt::FunctionDef(def)) = module.first() else { return out };
+    let is_str = |e: &Expr| matches!(e, Expr::Constant(c) if matches!(c.value, ast::Constant::Str(_)));
+    let mut texty: HashSet<String> = HashSet::new();
+    pyast::walk_body_exprs(&def.body, &mut |e| {
+        let mark = |x: &Expr, texty: &mut HashSet<String>| {
+            if let (Some(b), _) = subscript_chain(x) {
+                texty.insert(b.to_string());
+            } else if let Some(n) = name_of(x) {
+                texty.insert(n.to_string());
+            }
+        };
+        match e {
+            Expr::Compare(c) => {
+                let ops: Vec<&Expr> = std::iter::once(c.left.as_ref()).chain(c.comparators.iter()).collect();
+                if ops.iter().any(|o| is_str(o)) {
+                    for o in ops.iter().filter(|o| !is_str(o)) {
+                        mark(o, &mut texty);
+                    }
+                }
+            }
+            Expr::Call(c) if dotted(&c.func).as_deref() == Some("ord") && c.args.len() == 1 => mark(&c.args[0], &mut texty),
+            _ => {}
+        }
+    });
+    // `for ch in text`, `for i, ch in enumerate(text)`, `c = s[i]`: ch and c are characters of
+    // text and s
+    let mut parent: Vec<(String, String)> = Vec::new();
+    pyast::walk_stmts(&def.body, &mut |s| match s {
+        Stmt::For(f) => {
+            let (target, iter) = match (f.target.as_ref(), f.iter.as_ref()) {
+                (Expr::Tuple(t), Expr::Call(c)) if dotted(&c.func).as_deref() == Some("enumerate") && t.elts.len() == 2 && !c.args.is_empty() => (name_of(&t.elts[1]), name_of(&c.args[0])),
+                (t, i) => (name_of(t), name_of(i)),
+            };
+            if let (Some(t), Some(i)) = (target, iter) {
+                parent.push((t.to_string(), i.to_string()));
+            }
+        }
+        Stmt::Assign(a) => {
+            if let ([Expr::Name(t)], Expr::Subscript(sub)) = (a.targets.as_slice(), a.value.as_ref()) {
+                if let (false, Some(b)) = (matches!(sub.slice.as_ref(), Expr::Slice(_)), name_of(&sub.value)) {
+                    parent.push((t.id.to_string(), b.to_string()));
+                }
+            }
+        }
+        _ => {}
+    });
+    for (child, base) in &parent {
+        if texty.contains(child) {
+            texty.insert(base.clone());
+        }
+    }
+    for p in def.args.posonlyargs.iter().chain(def.args.args.iter()) {
+        if texty.contains(p.def.arg.as_str()) {
+            out.insert(p.def.arg.to_string());
+        }
+    }
+    out
+}
+
 /// `a[i][j]` and `a[i, j]` -> (Some("a"), 2). Slices do not add depth.
 fn subscript_chain(e: &Expr) -> (Option<&str>, usize) {
     match e {
@@ -522,4 +593,14 @@ mod tests {
         let kmeans = "def f(points, centroids):\n    out = []\n    for p in points:\n        d = 0.0\n        for k in range(len(p)):\n            d += (p[k] - centroids[0][k]) ** 2\n        out.append(d)\n    return out\n";
         assert_eq!(shapes(kmeans), [ParamShape::FloatMatrix, ParamShape::FloatMatrix]);
     }
+    #[test]
+    fn a_copy_has_the_dims_of_what_it_copies_and_compared_characters_are_text() {
+        // the body indexes only the copies: grid is 3-D, not the 2-D its comprehension shows
+        let heat = "def f(grid, steps):\n    a = [[row[:] for row in plane] for plane in grid]\n    for t in range(steps):\n        for i in range(1, len(grid) - 1):\n            a[i][1][1] = a[i - 1][1][1] * 0.5\n    return a\n";
+        assert_eq!(shapes(heat), [ParamShape::FloatCube, ParamShape::Size]);
+        let scan = "def f(text, s, xs):\n    n = 0\n    for i, ch in enumerate(text):\n        if ch == ' ' or ord(s[i]) > 64:\n            n += xs[i]\n    return n\n";
+        let texts: Vec<String> = super::text_params(scan).into_iter().collect();
+        assert_eq!(texts, ["s", "text"]);
+    }
+
 }

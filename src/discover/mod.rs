@@ -5,6 +5,7 @@
 //! global writes. A file that does not parse is a warning; the run goes on with the rest.
 
 mod analyze;
+pub use analyze::text_params;
 pub mod method;
 pub mod records;
 mod types;

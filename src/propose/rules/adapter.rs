@@ -53,7 +53,9 @@ pub enum Conv {
     /// where the body makes no float at all (see `kernel::makes_floats`).
     /// `seq`, bits: 1, a `bytes` value is taken as its int list too (never written); 2, a `str`
     /// as its code points (the body only compares its characters); 4, tuples for the lists and
-    /// a numeric `array.array` for a flat list (never written, never returned).
+    /// a numeric `array.array` for a flat list (never written, never returned); 8, a `str`
+    /// alone, as its code points, and nothing else (the body calls `ord` on its characters or
+    /// compares them with `str` literals).
     List { ndim: usize, as_float: bool, int_elems: bool, ints_too: bool, seq: u8 },
     /// A number checked with `_aiaccel_scalar_ok`.
     Scalar,
@@ -510,7 +512,12 @@ pub fn guard_lines(params: &[ParamPlan], py_name: &str, int_degree: usize, int_v
                 if p.mutated && ndim > 1 {
                     flags.push_str(", mut=True");
                 }
-                lines.push(format!("{a} = _aiaccel_arr({}, {ndim}, {elem}{flags})", p.name));
+                if seq & 8 != 0 {
+                    // a `str` alone, as its code points (`kernel::text_params_once`)
+                    lines.push(format!("{a} = _aiaccel_text({})", p.name));
+                } else {
+                    lines.push(format!("{a} = _aiaccel_arr({}, {ndim}, {elem}{flags})", p.name));
+                }
                 checks.push(format!("{a} is None"));
                 if p.mutated && (nd || p.nd_too) {
                     // a read-only ndarray the body writes: the original raises partway (or

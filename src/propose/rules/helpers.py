@@ -103,6 +103,17 @@ def _aiaccel_arr(x, ndim, elem, as_float=False, nd=False, seq=0, mut=False):
     return out
 
 
+def _aiaccel_text(x):
+    """A non-empty `str` as its code points (an int64 array), or None for the original path:
+    any other type, `bytes` and lists of ints included (the body calls `ord` on its characters
+    or compares them with `str` literals, which an int would not pass)."""
+    if type(x) is not str or not x:
+        return None
+    # (lone surrogates too: '\udc80' from surrogateescape is a code point like any other)
+    b = x.encode("utf-32-le", "surrogatepass")
+    return _aiaccel_np.frombuffer(b, dtype=_aiaccel_np.uint32).astype(_aiaccel_np.int64)
+
+
 def _aiaccel_shared(*xs):
     """Whether two of the arguments share a list (or a row of one) or an array's memory, as in
     f(x, x): the kernel works on separate arrays, so a write through one would not show through

@@ -166,7 +166,16 @@ fn build_plain(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts:
     // results that come back as lists (`_aiaccel_back`) hold Python floats, where the original
     // on ndarrays builds lists of NumPy scalars: there ndarrays for list parameters run the
     // original
-    let list_result = !buffers.is_empty() || !appends.is_empty() || (returns_list_param && !returns_list_itself);
+    // whole copies of list parameters, `a = [row[:] for row in grid]`: array copies, which come
+    // back as lists where returned (not in a function that takes ndarrays: `row[:]` of an
+    // ndarray row is a view, no copy)
+    let copies = if params.iter().any(|p| matches!(p.conv, Conv::Array { .. })) {
+        ListCopies { edits: vec![], names: BTreeMap::new() }
+    } else {
+        list_copies(&def.body, &params)
+    };
+    let returns_copy = returned_names(&def.body).iter().any(|n| copies.names.contains_key(n));
+    let list_result = !buffers.is_empty() || !appends.is_empty() || (returns_list_param && !returns_list_itself) || returns_copy;
     // a division by what may be zero, or a power of a negative base, gives NumPy's inf/nan on
     // the NumPy scalars of an ndarray and Python's exception (or complex) on a list's floats:
     // one compiled kernel cannot follow both, so there ndarrays for list parameters run the
@@ -208,6 +217,11 @@ fn build_plain(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts:
             }
         }
     }
+    if !copies.names.is_empty() {
+        copies_stores_fit(&def.body, &copies, &params)?;
+        edits.retain(|e| !copies.edits.iter().any(|c| c.range.start <= e.range.start && e.range.end <= c.range.end));
+        edits.extend(copies.edits.iter().cloned());
+    }
     // a 1-D list read as ints and never written takes `bytes` too (indexing bytes gives ints);
     // one whose elements are only compared with each other takes a `str` too, as code points
     //     cost = 0 if a[i - 1] == b[j - 1] else 1     # edit distance, on str or on lists
@@ -216,15 +230,35 @@ fn build_plain(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts:
         .filter(|p| !p.mutated && matches!(p.conv, Conv::List { ndim: 1, as_float: false, int_elems, ints_too, .. } if int_elems || ints_too))
         .map(|p| p.name.clone())
         .collect();
-    let texts = text_params(&def.body, &seq_cands);
+    // (`ord(ch)` or `ch == 'a'` make a `str` alone the fast path's: its code points are ints
+    // whatever the list plan says of elements)
+    let text_cands: BTreeSet<String> = params.iter().filter(|p| !p.mutated && matches!(p.conv, Conv::List { ndim: 1, as_float: false, .. })).map(|p| p.name.clone()).collect();
+    let mut text = text_params(&def.body, module_src, &text_cands);
+    if !text.str_only {
+        // compared with each other only: bytes and int lists too, as ints
+        text = text_params(&def.body, module_src, &seq_cands);
+    }
+    edits.extend(text.edits.iter().cloned());
+    let texts = &text.names;
     // read-only, never returned: tuples and array.array read as the lists would
     //     for k in range(len(pts)): x, y = pts[k][0], pts[k][1]   # [(x, y), ...] too
     // (a slice of one would come back as a list where Python gives bytes, a tuple, an array)
     let returned = returned_as_is(&def.body);
     let sliced = sliced_names(&def.body);
+    let copied: BTreeSet<&String> = copies.names.values().collect();
     for p in params.iter_mut() {
+        if copied.contains(&p.name) {
+            // (`b.copy()` of bytes, `t.copy()` of a tuple: AttributeError in the original; an
+            // ndarray row's `[:]` is a view)
+            p.nd_too = false;
+            continue;
+        }
         if let Conv::List { ref mut seq, .. } = p.conv {
             if sliced.contains(&p.name) {
+                continue;
+            }
+            if texts.contains(&p.name) && text.str_only {
+                *seq = 8; // a `str` alone (`_aiaccel_text`)
                 continue;
             }
             if seq_cands.contains(&p.name) {
@@ -449,7 +483,7 @@ fn build_plain(f: &Function, module_src: &str, def: &ast::StmtFunctionDef, opts:
     } else if let Some(n) = returned_itself.as_ref().filter(|_| returns_list_itself) {
         // `return xs`: the caller's own list (its writes already put back), not a copy of it
         lines.push(format!("return {n}"));
-    } else if buffers.is_empty() && appends.is_empty() && !returns_list_param {
+    } else if buffers.is_empty() && appends.is_empty() && !returns_list_param && !returns_copy {
         // list parameters that may be ndarrays (a module that imports NumPy): their elements
         // are NumPy scalars where they are
         let maybe_nd: Vec<&ParamPlan> = array_params.iter().copied().chain(params.iter().filter(|p| p.nd_too)).collect();
@@ -890,18 +924,47 @@ fn calls_any(body: &[Stmt], names: &[&str]) -> bool {
 /// ca = a[i - 1]                   # a char local: every binding is a character of `a`
 /// if ca == b[j - 1]: ...          # compared with a character: fine on code points
 /// ```
-fn text_params(body: &[Stmt], cands: &BTreeSet<String>) -> BTreeSet<String> {
+/// The text parameters (see `text_params_once`), the kernel's edits for them, and whether
+/// those edits make the kernel right for `str` only.
+struct Texts {
+    names: BTreeSet<String>,
+    edits: Vec<Edit>,
+    str_only: bool,
+}
+
+fn text_params(body: &[Stmt], src: &str, cands: &BTreeSet<String>) -> Texts {
     let mut cands = cands.clone();
     loop {
-        let ok = text_params_once(body, &cands);
+        let (ok, edits, str_only) = text_params_once(body, src, &cands);
         if ok == cands {
-            return ok;
+            return Texts { names: ok, edits, str_only };
         }
         cands = ok;
     }
 }
 
-fn text_params_once(body: &[Stmt], cands: &BTreeSet<String>) -> BTreeSet<String> {
+/// A one-character `str` literal's code point.
+fn char_literal(e: &Expr) -> Option<u32> {
+    match e {
+        Expr::Constant(c) => match &c.value {
+            ast::Constant::Str(s) if s.chars().count() == 1 => s.chars().next().map(|c| c as u32),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Parameters whose characters the body only compares (with each other, or with one-character
+/// literals), passes to `ord`, or measures with `len`: a `str` there is its code points, as
+/// ints, in the kernel. Comparing characters with each other holds for `bytes` and int lists
+/// too; `ord(c)` and `c == 'a'` hold for a `str` only (`ord` of an int raises, and `b'a'[0]
+/// == 'a'` is False), so with them the kernel takes `str` alone (`str_only`), with its edits:
+/// ```python
+/// code = ord(ch)          # kernel: code = ch
+/// if 'a' <= ch <= 'z':    # kernel: if 97 <= ch <= 122:
+/// if ch in "aeiou":       # kernel: if ch in (97, 101, 105, 111, 117):
+/// ```
+fn text_params_once(body: &[Stmt], src: &str, cands: &BTreeSet<String>) -> (BTreeSet<String>, Vec<Edit>, bool) {
     type R = std::ops::Range<usize>;
     let is_elem = |e: &Expr| -> bool {
         matches!(e, Expr::Subscript(s) if !matches!(s.slice.as_ref(), Expr::Slice(_)) && pyast::name_of(&s.value).is_some_and(|n| cands.contains(n)))
@@ -953,6 +1016,8 @@ fn text_params_once(body: &[Stmt], cands: &BTreeSet<String>) -> BTreeSet<String>
             allowed.insert((r.start, r.end));
         }
     };
+    let mut edits: Vec<Edit> = Vec::new();
+    let mut str_only = false;
     pyast::walk_body_exprs(body, &mut |e| match e {
         Expr::Compare(c) => {
             let ops: Vec<&Expr> = std::iter::once(c.left.as_ref()).chain(c.comparators.iter()).collect();
@@ -960,11 +1025,59 @@ fn text_params_once(body: &[Stmt], cands: &BTreeSet<String>) -> BTreeSet<String>
                 for o in ops {
                     allow_elem(o, &mut allowed);
                 }
+                return;
+            }
+            // with literals: `'a' <= ch <= 'z'`, `ch == ' '`, `ch in "aeiou"` (a character on
+            // the left of `in`, a non-empty literal on its right)
+            let mut lits: Vec<Edit> = Vec::new();
+            let mut fine = ops.iter().any(|o| is_char(o));
+            for (k, op) in c.ops.iter().enumerate() {
+                let (l, r) = (ops[k], ops[k + 1]);
+                let lit_edit = |x: &Expr| char_literal(x).map(|cp| Edit::new(pyast::range(x), cp.to_string()));
+                match op {
+                    ast::CmpOp::In | ast::CmpOp::NotIn => {
+                        let set = match r {
+                            Expr::Constant(k) => match &k.value {
+                                ast::Constant::Str(s) if !s.is_empty() => Some(s.chars().map(|c| (c as u32).to_string()).collect::<Vec<_>>()),
+                                _ => None,
+                            },
+                            _ => None,
+                        };
+                        match set {
+                            Some(cps) if is_char(l) && k + 2 == ops.len() => lits.push(Edit::new(pyast::range(r), format!("({},)", cps.join(", ")))),
+                            _ => fine = false,
+                        }
+                    }
+                    _ => {
+                        for x in [l, r] {
+                            if !is_char(x) {
+                                match lit_edit(x) {
+                                    Some(ed) if !lits.iter().any(|q| q.range == ed.range) => lits.push(ed),
+                                    Some(_) => {}
+                                    None => fine = false,
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            if fine && !lits.is_empty() {
+                for o in ops.iter().filter(|o| is_char(o)) {
+                    allow_elem(o, &mut allowed);
+                }
+                edits.extend(lits);
+                str_only = true;
             }
         }
         Expr::Call(c) if pyast::name_of(&c.func) == Some("len") && c.args.len() == 1 => {
             let r = pyast::range(&c.args[0]);
             allowed.insert((r.start, r.end));
+        }
+        // `ord(ch)`: the code point the kernel already has
+        Expr::Call(c) if pyast::name_of(&c.func) == Some("ord") && c.args.len() == 1 && c.keywords.is_empty() && is_char(&c.args[0]) => {
+            allow_elem(&c.args[0], &mut allowed);
+            edits.push(Edit::new(pyast::range(e), pyast::text(src, &c.args[0]).to_string()));
+            str_only = true;
         }
         _ => {}
     });
@@ -987,9 +1100,9 @@ fn text_params_once(body: &[Stmt], cands: &BTreeSet<String>) -> BTreeSet<String>
         }
     });
     if local_bad {
-        return BTreeSet::new();
+        return (BTreeSet::new(), Vec::new(), false);
     }
-    cands.iter().filter(|c| !bad.contains(*c)).cloned().collect()
+    (cands.iter().filter(|c| !bad.contains(*c)).cloned().collect(), edits, str_only)
 }
 
 /// Locals bound once, to a new NumPy array: `out = np.zeros((n, m))`, `un = u.copy()`.
@@ -1857,6 +1970,224 @@ fn mentions_any(stmts: &[Stmt], name: &str) -> bool {
     m
 }
 
+/// Locals that are whole copies of a list parameter, made once and then only indexed: in the
+/// kernel each is a copy of the parameter's array (a list of arrays would not compile).
+/// ```python
+/// a = [[row[:] for row in plane] for plane in grid]   # kernel: a = grid.copy()
+/// b = [row[:] for row in grid]; ...; a, b = b, a      # swapped between time steps too
+/// ```
+struct ListCopies {
+    /// The copies' expressions, each `param.copy()`.
+    edits: Vec<Edit>,
+    /// Local name -> the list parameter it copies.
+    names: BTreeMap<String, String>,
+}
+
+fn list_copies(body: &[Stmt], params: &[ParamPlan]) -> ListCopies {
+    let ndim_of = |n: &str| params.iter().find(|p| p.name == n).and_then(|p| match p.conv {
+        Conv::List { ndim, .. } => Some(ndim),
+        _ => None,
+    });
+    // candidates: names assigned a whole copy of a list parameter
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    let mut edits: Vec<(String, Edit)> = Vec::new();
+    let mut spoiled: BTreeSet<String> = BTreeSet::new();
+    pyast::walk_stmts(body, &mut |s| {
+        let Stmt::Assign(a) = s else { return };
+        let ([Expr::Name(t)], Some((src, levels))) = (a.targets.as_slice(), pyast::list_copy_of(&a.value)) else { return };
+        if ndim_of(&src) != Some(levels) || params.iter().any(|p| p.name == t.id.as_str()) {
+            return;
+        }
+        if names.get(t.id.as_str()).is_some_and(|prev| prev != &src) {
+            spoiled.insert(t.id.to_string());
+        }
+        names.insert(t.id.to_string(), src.clone());
+        edits.push((t.id.to_string(), Edit::new(pyast::range(a.value.as_ref()), format!("{src}.copy()"))));
+    });
+    for n in &spoiled {
+        names.remove(n);
+    }
+    // every other binding of them swaps them among themselves (`a, b = b, a`), and every use is
+    // an element's index (`a[i][j]`, the full depth), `len(a)` or a `return`
+    loop {
+        let before = names.len();
+        let mut bad: BTreeSet<String> = BTreeSet::new();
+        pyast::walk_stmts(body, &mut |s| {
+            if let Stmt::Assign(a) = s {
+                if let ([Expr::Name(_)], Some(_)) = (a.targets.as_slice(), pyast::list_copy_of(&a.value)) {
+                    return; // (a copy: checked above; a copy of something else rebinds below)
+                }
+                if let ([Expr::Tuple(t)], Expr::Tuple(v)) = (a.targets.as_slice(), a.value.as_ref()) {
+                    let all_copies = |xs: &[Expr]| xs.iter().all(|x| pyast::name_of(x).is_some_and(|n| names.contains_key(n)));
+                    let same_source: BTreeSet<&String> = t.elts.iter().chain(v.elts.iter()).filter_map(|x| pyast::name_of(x).and_then(|n| names.get(n))).collect();
+                    if all_copies(&t.elts) && all_copies(&v.elts) && same_source.len() == 1 {
+                        return;
+                    }
+                }
+            }
+            for t in binding_targets(s) {
+                for n in bound_names(t) {
+                    if names.contains_key(&n) {
+                        bad.insert(n);
+                    }
+                }
+            }
+        });
+        // a copy assigned once more from something that is not a copy
+        pyast::walk_stmts(body, &mut |s| {
+            if let Stmt::Assign(a) = s {
+                if let [Expr::Name(t)] = a.targets.as_slice() {
+                    if names.contains_key(t.id.as_str()) && pyast::list_copy_of(&a.value).is_none_or(|(src, _)| names.get(t.id.as_str()) != Some(&src)) {
+                        bad.insert(t.id.to_string());
+                    }
+                }
+            }
+        });
+        for (n, src) in &names {
+            if !copy_uses_ok(body, n, ndim_of(src).unwrap_or(0), &names) {
+                bad.insert(n.clone());
+            }
+        }
+        names.retain(|n, _| !bad.contains(n));
+        if names.len() == before {
+            break;
+        }
+    }
+    let edits = edits.into_iter().filter(|(n, _)| names.contains_key(n)).map(|(_, e)| e).collect();
+    ListCopies { edits, names }
+}
+
+/// Every load of `name` is the base of an element index of the full depth (`a[i][j]` for a 2-D
+/// copy; a row `a[i]` would be a list in one and a view in the other, with `+` and `*` meaning
+/// other things), `len(a)`, `len(a[i])`, a `return` (alone or in a tuple), or a swap among
+/// the copies.
+fn copy_uses_ok(body: &[Stmt], name: &str, ndim: usize, copies: &BTreeMap<String, String>) -> bool {
+    fn depth(e: &Expr) -> usize {
+        match e {
+            Expr::Subscript(s) if !matches!(s.slice.as_ref(), Expr::Slice(_) | Expr::Tuple(_)) => 1 + depth(&s.value),
+            _ => 0,
+        }
+    }
+    let mut allowed: BTreeSet<(usize, usize)> = BTreeSet::new();
+    let mut allow = |e: &Expr| {
+        let r = pyast::range(e);
+        allowed.insert((r.start, r.end));
+    };
+    pyast::walk_body_exprs(body, &mut |e| match e {
+        Expr::Subscript(_) if depth(e) == ndim && adapter::subscript_base(e) == Some(name) => {
+            let mut x = e;
+            while let Expr::Subscript(s) = x {
+                x = s.value.as_ref();
+            }
+            allow(x);
+        }
+        Expr::Call(c) if pyast::name_of(&c.func) == Some("len") && c.args.len() == 1 && depth(&c.args[0]) < ndim && adapter::subscript_base(&c.args[0]) == Some(name) => {
+            let mut x = &c.args[0];
+            while let Expr::Subscript(s) = x {
+                x = s.value.as_ref();
+            }
+            allow(x);
+        }
+        _ => {}
+    });
+    pyast::walk_stmts(body, &mut |s| match s {
+        Stmt::Return(r) => match r.value.as_deref() {
+            Some(v @ Expr::Name(_)) => allow(v),
+            Some(Expr::Tuple(t)) => t.elts.iter().filter(|x| matches!(x, Expr::Name(_))).for_each(|x| allow(x)),
+            _ => {}
+        },
+        Stmt::Assign(a) => {
+            if let ([Expr::Tuple(_)], Expr::Tuple(v)) = (a.targets.as_slice(), a.value.as_ref()) {
+                v.elts.iter().filter(|x| pyast::name_of(x).is_some_and(|n| copies.contains_key(n))).for_each(|x| allow(x));
+            }
+        }
+        _ => {}
+    });
+    let mut ok = true;
+    pyast::walk_body_exprs(body, &mut |e| {
+        if let Expr::Name(n) = e {
+            let r = pyast::range(e);
+            if n.id.as_str() == name && matches!(n.ctx, ast::ExprContext::Load) && !allowed.contains(&(r.start, r.end)) {
+                ok = false;
+            }
+        }
+    });
+    ok
+}
+
+/// A value stored into a copy is of its elements' type whatever the inputs are: `int` (an int
+/// literal, an int local, an element of `bases`, `+ - * // %` of those, `len`, `int`, `abs`,
+/// `min`, `max`) or a float (a float literal, true division, `float`, float `math` functions,
+/// an element of `bases`, arithmetic with one of those). (Python's copy would hold the int 0
+/// where the kernel's float array holds 0.0.)
+fn of_elem_type(e: &Expr, bases: &BTreeSet<String>, int: bool, ints: &BTreeSet<String>) -> bool {
+    let same = |x: &Expr| of_elem_type(x, bases, int, ints);
+    match e {
+        Expr::Constant(c) => matches!(c.value, ast::Constant::Int(_)) == int && matches!(c.value, ast::Constant::Int(_) | ast::Constant::Float(_)),
+        Expr::Subscript(_) => adapter::subscript_base(e).is_some_and(|b| bases.contains(b)),
+        Expr::Name(n) => int && ints.contains(n.id.as_str()),
+        Expr::BinOp(b) if int => matches!(b.op, ast::Operator::Add | ast::Operator::Sub | ast::Operator::Mult | ast::Operator::FloorDiv | ast::Operator::Mod) && same(&b.left) && same(&b.right),
+        Expr::BinOp(b) => matches!(b.op, ast::Operator::Div) || (!matches!(b.op, ast::Operator::MatMult | ast::Operator::BitAnd | ast::Operator::BitOr | ast::Operator::BitXor | ast::Operator::LShift | ast::Operator::RShift) && (same(&b.left) || same(&b.right))),
+        Expr::UnaryOp(u) => matches!(u.op, ast::UnaryOp::USub | ast::UnaryOp::UAdd) && same(&u.operand),
+        Expr::IfExp(i) => same(&i.body) && same(&i.orelse),
+        Expr::Call(c) if c.keywords.is_empty() => match pyast::dotted(&c.func).as_deref() {
+            Some("abs") => c.args.len() == 1 && same(&c.args[0]),
+            Some("min" | "max") => c.args.len() > 1 && c.args.iter().all(same),
+            Some("len" | "int") => int && c.args.len() == 1,
+            Some("float") => !int && c.args.len() == 1,
+            Some(m) if m.starts_with("math.") => !int && !matches!(m, "math.floor" | "math.ceil" | "math.trunc" | "math.comb" | "math.perm" | "math.factorial" | "math.gcd" | "math.isqrt" | "math.isnan" | "math.isinf" | "math.isfinite"),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// Why the copies cannot be arrays of their parameter's element type, if so: what the body
+/// stores into them must be of that type (see `of_elem_type`).
+fn copies_stores_fit(body: &[Stmt], copies: &ListCopies, params: &[ParamPlan]) -> Result<(), String> {
+    let ints = int_locals(body);
+    for (name, src) in &copies.names {
+        let Some(Conv::List { int_elems, ints_too, as_float, .. }) = params.iter().find(|p| &p.name == src).map(|p| p.conv.clone()) else { continue };
+        let bases: BTreeSet<String> = copies.names.iter().filter(|(_, s)| *s == src).map(|(n, _)| n.clone()).chain([src.clone()]).collect();
+        let mut why: Option<String> = None;
+        pyast::walk_stmts(body, &mut |s| {
+            let (targets, value): (Vec<&Expr>, Option<&Expr>) = match s {
+                Stmt::Assign(a) => (a.targets.iter().collect(), Some(a.value.as_ref())),
+                Stmt::AugAssign(a) => (vec![a.target.as_ref()], Some(a.value.as_ref())),
+                Stmt::AnnAssign(a) => (vec![a.target.as_ref()], a.value.as_deref()),
+                _ => (vec![], None),
+            };
+            for t in targets {
+                let into_copy = |x: &Expr| matches!(x, Expr::Subscript(_)) && adapter::subscript_base(x) == Some(name.as_str());
+                let hit = into_copy(t) || matches!(t, Expr::Tuple(tu) if tu.elts.iter().any(into_copy));
+                if !hit {
+                    continue;
+                }
+                let op = match s {
+                    Stmt::AugAssign(a) => Some(a.op.clone()),
+                    _ => None,
+                };
+                let int_op = |o: &ast::Operator| matches!(o, ast::Operator::Add | ast::Operator::Sub | ast::Operator::Mult | ast::Operator::FloorDiv | ast::Operator::Mod);
+                let fits = match (value, matches!(t, Expr::Tuple(_))) {
+                    // ints or floats, or ints made floats: Python's copy keeps what it is given
+                    (Some(_), false) if ints_too || (as_float && int_elems) => false,
+                    (Some(v), false) if int_elems => op.as_ref().is_none_or(int_op) && of_elem_type(v, &bases, true, &ints),
+                    // `a[i] += v` on a float element is a float whatever v is (a number)
+                    (Some(v), false) => op.as_ref().map_or_else(|| of_elem_type(v, &bases, false, &ints), |o| int_op(o) || matches!(o, ast::Operator::Div | ast::Operator::Pow)),
+                    _ => false,
+                };
+                if !fits && why.is_none() {
+                    why = Some(format!("`{name}`, a copy of the list `{src}`, is stored a value that may not be of its elements' type (Python's copy would hold it as it is, an array converts it)"));
+                }
+            }
+        });
+        if let Some(w) = why {
+            return Err(w);
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1890,4 +2221,52 @@ mod tests {
         assert_eq!(returned_param(&body("def f(a, b):\n    if a[0] > 0:\n        return a\n    return b\n")), None);
         assert_eq!(returned_param(&body("def f(a):\n    a[0] = 1.0\n    return\n")), None);
     }
+    #[test]
+    fn characters_passed_to_ord_or_compared_with_literals_take_a_str_alone() {
+        let src = "def f(text, key):\n    n = 0\n    for ch in text:\n        if 'a' <= ch <= 'z' or ch in \"!?\":\n            n += ord(ch) + key\n    return n\n";
+        let b = body(src);
+        let cands: BTreeSet<String> = ["text".to_string()].into_iter().collect();
+        let t = text_params(&b, src, &cands);
+        assert!(t.str_only && t.names.contains("text"));
+        let mut edits = t.edits.clone();
+        edits.sort_by_key(|e| e.range.start);
+        let texts: Vec<&str> = edits.iter().map(|e| e.text.as_str()).collect();
+        assert_eq!(texts, vec!["97", "122", "(33, 63,)", "ch"]);
+        // only compared with each other: bytes and int lists too, nothing to edit
+        let src = "def f(a, b):\n    k = 0\n    for i in range(len(a)):\n        if a[i] == b[i]:\n            k += 1\n    return k\n";
+        let both: BTreeSet<String> = ["a".to_string(), "b".to_string()].into_iter().collect();
+        let t = text_params(&body(src), src, &both);
+        assert!(!t.str_only && t.edits.is_empty() && t.names.len() == 2);
+        // a literal of two characters, or a character used as a number: no text
+        for src in ["def f(s):\n    k = 0\n    for c in s:\n        if c == 'ab':\n            k += 1\n    return k\n", "def f(s):\n    k = 0\n    for c in s:\n        k += c\n    return k\n"] {
+            let one: BTreeSet<String> = ["s".to_string()].into_iter().collect();
+            assert!(text_params(&body(src), src, &one).names.is_empty(), "{src}");
+        }
+    }
+
+    #[test]
+    fn whole_copies_of_list_parameters_are_array_copies_and_shallow_ones_are_not() {
+        use adapter::{Conv, ParamPlan};
+        let plan = |name: &str, ndim: usize, int_elems: bool| ParamPlan { name: name.into(), conv: Conv::List { ndim, as_float: false, int_elems, ints_too: false, seq: 0 }, mutated: false, stores_non_ints: false, nd_too: false };
+        let src = "def f(grid, steps):\n    a = [[r[:] for r in p] for p in grid]\n    b = [[list(r) for r in p] for p in grid]\n    for t in range(steps):\n        b[1][1][1] = a[1][1][1] * 0.5\n        a, b = b, a\n    return a\n";
+        let b = body(src);
+        let params = vec![plan("grid", 3, false)];
+        let c = list_copies(&b, &params);
+        assert_eq!(c.names.keys().cloned().collect::<Vec<_>>(), vec!["a".to_string(), "b".to_string()]);
+        assert!(c.edits.iter().all(|e| e.text == "grid.copy()") && c.edits.len() == 2);
+        assert!(copies_stores_fit(&b, &c, &params).is_ok());
+        // an int grid's copy given a float: Python's copy holds the float, an int64 array cannot
+        let ints = vec![plan("grid", 3, true)];
+        assert!(copies_stores_fit(&b, &list_copies(&b, &ints), &ints).is_err());
+        // rows shared with the parameter, a copy of too few levels, a row used as a list
+        for src in [
+            "def f(grid):\n    a = [r for r in grid]\n    a[0][0] = 1.0\n    return a\n",
+            "def f(grid):\n    a = grid[:]\n    a[0][0] = 1.0\n    return a\n",
+            "def f(grid):\n    a = [r[:] for r in grid]\n    return a[0] + a[1]\n",
+            "def f(grid):\n    a = [r[:] for r in grid]\n    a = 3\n    return a\n",
+        ] {
+            assert!(list_copies(&body(src), &[plan("grid", 2, false)]).names.is_empty(), "{src}");
+        }
+    }
+
 }

@@ -144,12 +144,13 @@ class Gen:
 
                 return array.array("d" if shape == "float_list" else "q", base)
             return base
-        if variant in ("text", "text_uni", "bytes") and shape in ("float_list", "int_list"):
+        if variant in ("text", "text_uni", "text_ascii", "bytes") and shape in ("float_list", "int_list"):
             # a sequence indexed like a list of numbers may be text: bytes index as ints, a str
-            # as one-character strings (non-ASCII ones too: code points past one byte)
+            # as one-character strings (non-ASCII ones too: code points past one byte; all of
+            # printable ASCII, for the literals a body compares characters with: 'a' <= c <= 'z')
             if variant == "bytes":
                 return bytes(r.randrange(256) for _ in range(n))
-            alphabet = "acgt" if variant == "text" else "a\u00e9\u20ac\U0001f600b"
+            alphabet = {"text": "acgt", "text_ascii": TEXT_ASCII}.get(variant, "a\u00e9\u20ac\U0001f600b")
             return "".join(r.choice(alphabet) for _ in range(n))
         if shape == "size":
             return n
@@ -216,6 +217,10 @@ class Gen:
         if shape == "bytes":
             return bytes(r.randrange(256) for _ in range(n))
         return self.floats(n, variant)
+
+
+# printable ASCII and the whitespace text has: digits, both cases, punctuation, space, tab, newline
+TEXT_ASCII = "".join(map(chr, range(32, 127))) + "\t\n"
 
 
 def _gen_array(self, shape, n, m, variant):
@@ -336,7 +341,7 @@ def generated_cases(params, seed, max_cases):
     if shapes & {"float_matrix", "int_matrix", "array2"}:
         plan += [(4, "spd"), (9, "spd")]
     if shapes & {"float_list", "int_list"}:
-        plan += [(1, "text"), (5, "text"), (12, "text"), (7, "text_uni"), (1, "bytes"), (8, "bytes"), (30, "bytes"), (1, "array"), (7, "array")]
+        plan += [(1, "text"), (5, "text"), (12, "text"), (7, "text_uni"), (9, "text_ascii"), (40, "text_ascii"), (1, "bytes"), (8, "bytes"), (30, "bytes"), (1, "array"), (7, "array")]
     if shapes & {"float_list", "int_list", "float_matrix", "int_matrix", "float_cube"}:
         plan += [(1, "tuples"), (6, "tuples"), (9, "tuples")]
     if not shapes & set(ARRAY_SHAPES) and any(p.get("nd_too") for p in flat_params(params)):
