@@ -525,6 +525,7 @@ pub fn process(session: &mut Session, proposers: &mut Proposers, f: &Function, p
                     match bo {
                         BenchOutcome::Faster(a) => {
                             cr.verdict = "accepted".into();
+                            p.accepted(&ctx, &cand, a.timing().speedup());
                             accepted.push(a);
                         }
                         BenchOutcome::NotFaster { reason, .. } => {

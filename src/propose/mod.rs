@@ -111,4 +111,8 @@ pub trait Proposer {
     fn only_as_fallback(&self) -> bool {
         false
     }
+
+    /// One of its candidates was verified equivalent and faster (`speedup` at the sizes that
+    /// decide): a model keeps it as a worked example for later prompts.
+    fn accepted(&mut self, _ctx: &ProposeContext<'_>, _candidate: &Candidate, _speedup: f64) {}
 }

@@ -12,6 +12,7 @@
 
 pub mod cache;
 pub mod endpoint;
+pub mod examples;
 pub mod extract;
 pub mod fetch;
 pub mod generate;
@@ -165,6 +166,10 @@ pub struct LlmStats {
     pub repairs_offered: usize,
     /// Functions skipped because the prompt did not fit the model's context.
     pub skipped_too_long: usize,
+    /// Accepted kernels kept as worked examples for later prompts (`examples::ExampleStore`).
+    pub examples_recorded: usize,
+    /// Worked examples the prompts could choose from: the rules' and those kept from earlier runs.
+    pub examples_in_pool: usize,
 }
 
 impl LlmStats {
@@ -194,6 +199,12 @@ pub struct LlmProposer {
     stats: LlmStats,
     /// Keyed by sha256 of the candidate source.
     conversations: HashMap<String, Conversation>,
+    /// The kernel the model wrote for each kernel-mode candidate, by sha256 of its source.
+    kernels: HashMap<String, String>,
+    /// Worked examples the prompts choose from (`examples::select`).
+    pool: Vec<examples::Worked>,
+    /// Where accepted kernels are kept for later runs (with the generation cache).
+    store: Option<examples::ExampleStore>,
 }
 
 /// How the commit body describes a model's candidate.
@@ -224,14 +235,25 @@ fn source_key(source: &str) -> String {
 impl LlmProposer {
     /// A proposer over any completer. `cache_root` enables the generation cache.
     pub fn new(completer: Box<dyn Completer>, config: LlmConfig, cache_root: Option<&Path>) -> Self {
-        let stats = LlmStats { model: completer.model_name(), ..LlmStats::default() };
+        let store = cache_root.map(examples::ExampleStore::new);
+        let mut pool = examples::rule_examples();
+        pool.extend(store.as_ref().map(|s| s.load()).unwrap_or_default());
+        let stats = LlmStats { model: completer.model_name(), examples_in_pool: pool.len(), ..LlmStats::default() };
         LlmProposer {
             completer,
             cache: cache_root.map(GenerationCache::new),
             config,
             stats,
             conversations: HashMap::new(),
+            kernels: HashMap::new(),
+            pool,
+            store,
         }
+    }
+
+    /// The worked examples a kernel-mode prompt for this function and strategy shows.
+    fn examples_for(&self, ctx: &ProposeContext<'_>, strategy: Strategy) -> Vec<examples::Worked> {
+        examples::select(&ctx.function.source, strategy, &self.pool, examples::PER_PROMPT).into_iter().cloned().collect()
     }
 
     /// The real model from a resolved file (see `fetch::resolve_named` / `fetch::resolve_local`).
@@ -332,11 +354,14 @@ impl LlmProposer {
             messages.push(Message::assistant(g.text.clone()));
             let extracted = match plan {
                 Some(plan) => extract::extract_kernel(&g.text, &plan.kernel, plan.params.len(), &plan.written_by_aiaccel(), strategy == Strategy::Cupy)
-                    .and_then(|ex| plan.assemble(&ex.source)),
-                None => extract::extract(&g.text, &f.name, &original, strategy == Strategy::Cupy).map(|ex| ex.source),
+                    .and_then(|ex| plan.assemble(&ex.source).map(|s| (s, Some(ex.source)))),
+                None => extract::extract(&g.text, &f.name, &original, strategy == Strategy::Cupy).map(|ex| (ex.source, None)),
             };
             match extracted {
-                Ok(source) => {
+                Ok((source, kernel)) => {
+                    if let Some(k) = kernel {
+                        self.kernels.insert(source_key(&source), k);
+                    }
                     let candidate = Candidate {
                         origin: Origin::Llm { model: self.stats.model.clone() },
                         strategy,
@@ -386,13 +411,30 @@ impl Proposer for LlmProposer {
         self.config.fallback_only
     }
 
+    fn accepted(&mut self, ctx: &ProposeContext<'_>, candidate: &Candidate, speedup: f64) {
+        // a kernel the model wrote, verified and faster: a worked example for later prompts
+        let Some(kernel) = self.kernels.get(&source_key(&candidate.source)) else { return };
+        let f = ctx.function;
+        let w = examples::Worked {
+            from: format!("accepted {}::{}, {speedup:.1}x ({})", f.path, f.qualname, crate::eval::render::today()),
+            original: crate::edit::dedent(&f.source).trim().to_string(),
+            kernel: kernel.trim().to_string(),
+        };
+        // (a store that cannot be written only loses the example)
+        if self.store.as_ref().is_some_and(|s| s.record(&w).is_ok()) {
+            self.stats.examples_recorded += 1;
+        }
+        self.pool.push(w);
+        self.stats.examples_in_pool = self.pool.len();
+    }
+
     fn propose(&mut self, ctx: &ProposeContext<'_>) -> Result<Vec<Candidate>> {
         let mut out: Vec<Candidate> = Vec::new();
         let strategies = self.config.strategies.clone();
         let plan = self.kernel_plan(ctx);
         for strategy in strategies {
             let first = vec![match &plan {
-                Some(plan) => prompt::kernel_message(ctx, strategy, plan),
+                Some(plan) => prompt::kernel_message(ctx, strategy, plan, &self.examples_for(ctx, strategy)),
                 None => prompt::strategy_message(ctx, strategy),
             }];
             let mut samplings = vec![Sampling::greedy(self.config.max_new_tokens)];
@@ -451,7 +493,7 @@ impl Proposer for LlmProposer {
                 match from_rule {
                     Some((rule, kernel_text, plan)) => (
                         vec![
-                            prompt::kernel_message(ctx, Strategy::Numba, &plan),
+                            prompt::kernel_message(ctx, Strategy::Numba, &plan, &self.examples_for(ctx, Strategy::Numba)),
                             Message::assistant(format!("```python\n{kernel_text}\n```")),
                             prompt::rule_repair_message(name, &plan.kernel, &format!("rule:{rule}"), feedback),
                         ],
@@ -598,7 +640,9 @@ def total(xs):\n    return float(_total_kernel(np.asarray(xs)))\n\nprint(total([
         // worked examples come from the rules' examples
         assert!(prompts[0].contains("def sum_of_squares(xs):") && prompts[0].contains("def _sum_of_squares_kernel(xs):\n    return np.dot(xs, xs)"));
         assert!(prompts[0].contains("def _rescale_kernel(xs, scale, shift):"));
-        assert!(prompts[1].contains("def _moving_average_kernel(values, window):") && !prompts[1].contains("_rescale_kernel"));
+        // (Numba: the two of its kernels likest `total`, chosen by `examples::select`)
+        assert_eq!(prompts[1].matches("Example. Original:").count(), 2);
+        assert!(prompts[1].contains("def _normalise_kernel(xs):") && !prompts[1].contains("_rescale_kernel"), "{}", prompts[1]);
         let v = &c[0].source;
         assert!(v.contains(&format!("    from .{} import ", crate::runtime::modules()[0].stem)));
         assert!(v.contains("def _total_kernel(xs):\n    return np.sum(xs)\n"));
@@ -732,4 +776,33 @@ def total(xs):\n    return float(_total_kernel(np.asarray(xs)))\n\nprint(total([
         );
         assert_eq!((q.stats().cache_hits, q.stats().generations), (2, 0));
     }
+    #[test]
+    fn an_accepted_kernel_is_kept_and_shown_to_a_like_function_in_a_later_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = function();
+        let ctx = ProposeContext { function: &f, module_source: MODULE, observed_inputs: None };
+        let (mut p, _) = fake_proposer(&[KERNEL_VEC, KERNEL_NUMBA], Some(dir.path()), true);
+        let c = p.propose(&ctx).unwrap();
+        p.accepted(&ctx, &c[1], 3.5);
+        assert_eq!(LlmProposer::stats(&p).examples_recorded, 1);
+        // a rule's candidate (no kernel of the model's) is not kept
+        let rule = Candidate { origin: Origin::Rule { code: "AX001".into(), name: "n".into() }, source: "x = 1\n".into(), ..c[1].clone() };
+        p.accepted(&ctx, &rule, 9.0);
+        assert_eq!(LlmProposer::stats(&p).examples_recorded, 1);
+        // the next run: a function like `total` is shown it, `total` itself is not
+        let like_src = "def mean(xs):\n    s = 0.0\n    for x in xs:\n        s += x\n    return s / len(xs)\n";
+        let module = format!("{MODULE}\n{like_src}");
+        let like = Function { qualname: "mean".into(), name: "mean".into(), range: MODULE.len() + 1..module.len(), source: like_src.into(), ..function() };
+        let mean_vec = "```python\nimport numpy as np\n\ndef _mean_kernel(xs):\n    return np.mean(xs)\n```";
+        let (mut q, prompts) = fake_proposer(&[mean_vec, mean_vec], Some(dir.path()), true);
+        assert_eq!(LlmProposer::stats(&q).examples_in_pool, examples::rule_examples().len() + 1);
+        let lctx = ProposeContext { function: &like, module_source: &module, observed_inputs: None };
+        let _ = q.propose(&lctx);
+        let numba = prompts.borrow()[1].clone();
+        assert!(numba.contains("def _total_kernel(a):\n    s = 0.0\n    for i in range(a.shape[0]):"), "{numba}");
+        // (`total`'s own prompts are its first run's again, answered from the generation cache)
+        let (r, _) = fake_proposer(&[], Some(dir.path()), true);
+        assert!(r.examples_for(&ctx, Strategy::Numba).iter().all(|w| !w.kernel.contains("def _total_kernel(a):")));
+    }
+
 }

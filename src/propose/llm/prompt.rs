@@ -267,7 +267,9 @@ pub fn kernel_examples(strategy: Strategy) -> Vec<(String, String)> {
 }
 
 /// The first user message in kernel mode: the model writes `_<name>_kernel` only.
-pub fn kernel_message(ctx: &ProposeContext<'_>, strategy: Strategy, plan: &KernelPlan) -> Message {
+/// `examples`: the worked examples chosen for this function (`examples::select`); with none
+/// (or for CuPy, which no rule's kernel shows), the strategy's fixed ones.
+pub fn kernel_message(ctx: &ProposeContext<'_>, strategy: Strategy, plan: &KernelPlan, examples: &[super::examples::Worked]) -> Message {
     let f = ctx.function;
     let code = crate::edit::dedent(&f.source);
     // What every strategy shares comes first, so that the next strategy's prompt for the same
@@ -303,7 +305,12 @@ return a number; a tuple: a tuple of these.\n\
         allowed = super::extract::allowed_imports(strategy == Strategy::Cupy).join(", "),
     ));
     m.push_str(&format!("\nHow: {}\n", kernel_instructions(strategy)));
-    for (before, kernel) in kernel_examples(strategy) {
+    let shown: Vec<(String, String)> = if strategy == Strategy::Cupy || examples.is_empty() {
+        kernel_examples(strategy)
+    } else {
+        examples.iter().map(|w| (w.original.clone(), w.kernel.clone())).collect()
+    };
+    for (before, kernel) in shown {
         m.push_str(&format!("\nExample. Original:\n```python\n{before}\n```\nKernel:\n```python\n{kernel}\n```\n"));
     }
     Message::user(m)
