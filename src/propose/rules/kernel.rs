@@ -916,22 +916,23 @@ fn calls_any(body: &[Stmt], names: &[&str]) -> bool {
     found
 }
 
-/// The parameters among `cands` whose characters, were they `str`, the body only compares with
-/// each other's (and measures, and iterates): then their code points compute the same.
-/// Anything else a character could meet (a literal, a number, a method, a return) keeps
-/// the parameter off the `str` path.
-/// ```python
-/// ca = a[i - 1]                   # a char local: every binding is a character of `a`
-/// if ca == b[j - 1]: ...          # compared with a character: fine on code points
-/// ```
-/// The text parameters (see `text_params_once`), the kernel's edits for them, and whether
-/// those edits make the kernel right for `str` only.
+/// The text parameters (see `text_params`), the kernel's edits for them, and whether those
+/// edits make the kernel right for `str` only.
 struct Texts {
     names: BTreeSet<String>,
     edits: Vec<Edit>,
     str_only: bool,
 }
 
+/// The parameters among `cands` whose characters, were they `str`, the body only compares with
+/// each other's or with one-character literals, passes to `ord` (and measures, and iterates):
+/// then their code points compute the same (`text_params_once`). Anything else a character
+/// could meet (a longer literal, a number, a method, a return) keeps the parameter off the
+/// `str` path.
+/// ```python
+/// ca = a[i - 1]                   # a char local: every binding is a character of `a`
+/// if ca == b[j - 1]: ...          # compared with a character: fine on code points
+/// ```
 fn text_params(body: &[Stmt], src: &str, cands: &BTreeSet<String>) -> Texts {
     let mut cands = cands.clone();
     loop {
