@@ -2128,6 +2128,8 @@ fn of_elem_type(e: &Expr, bases: &BTreeSet<String>, int: bool, ints: &BTreeSet<S
         Expr::Subscript(_) => adapter::subscript_base(e).is_some_and(|b| bases.contains(b)),
         Expr::Name(n) => int && ints.contains(n.id.as_str()),
         Expr::BinOp(b) if int => matches!(b.op, ast::Operator::Add | ast::Operator::Sub | ast::Operator::Mult | ast::Operator::FloorDiv | ast::Operator::Mod) && same(&b.left) && same(&b.right),
+        // (`x ** 0.5` of a negative float is complex in Python: a power only to an int literal)
+        Expr::BinOp(b) if matches!(b.op, ast::Operator::Pow) => same(&b.left) && matches!(b.right.as_ref(), Expr::Constant(c) if matches!(c.value, ast::Constant::Int(_))),
         Expr::BinOp(b) => matches!(b.op, ast::Operator::Div) || (!matches!(b.op, ast::Operator::MatMult | ast::Operator::BitAnd | ast::Operator::BitOr | ast::Operator::BitXor | ast::Operator::LShift | ast::Operator::RShift) && (same(&b.left) || same(&b.right))),
         Expr::UnaryOp(u) => matches!(u.op, ast::UnaryOp::USub | ast::UnaryOp::UAdd) && same(&u.operand),
         Expr::IfExp(i) => same(&i.body) && same(&i.orelse),
@@ -2174,7 +2176,7 @@ fn copies_stores_fit(body: &[Stmt], copies: &ListCopies, params: &[ParamPlan]) -
                     (Some(_), false) if ints_too || (as_float && int_elems) => false,
                     (Some(v), false) if int_elems => op.as_ref().is_none_or(int_op) && of_elem_type(v, &bases, true, &ints),
                     // `a[i] += v` on a float element is a float whatever v is (a number)
-                    (Some(v), false) => op.as_ref().map_or_else(|| of_elem_type(v, &bases, false, &ints), |o| int_op(o) || matches!(o, ast::Operator::Div | ast::Operator::Pow)),
+                    (Some(v), false) => op.as_ref().map_or_else(|| of_elem_type(v, &bases, false, &ints), |o| int_op(o) || matches!(o, ast::Operator::Div)),
                     _ => false,
                 };
                 if !fits && why.is_none() {
