@@ -23,9 +23,7 @@ def _aiaccel_arr(x, ndim, elem, as_float=False, nd=False, seq=0, mut=False):
         if seq & 1 and (t is bytes or t is bytearray) and x:
             return _aiaccel_np.frombuffer(x, dtype=_aiaccel_np.uint8).astype(_aiaccel_np.int64)
         if seq & 2 and t is str and x:
-            # (lone surrogates too: '\udc80' from surrogateescape is a code point like any other)
-            b = x.encode("utf-32-le", "surrogatepass")
-            return _aiaccel_np.frombuffer(b, dtype=_aiaccel_np.uint32).astype(_aiaccel_np.int64)
+            return _aiaccel_text(x)
     if seq & 4 and ndim == 1 and type(x).__name__ == "array" and type(x).__module__ == "array" and x:
         floats = x.typecode in "fd"
         if x.typecode in "uw" or (elem is int and floats) or (elem is float and not floats) or (as_float and not floats):
